@@ -1,0 +1,16 @@
+import type { SessionUser } from '$lib/server/auth/session';
+
+declare global {
+	namespace App {
+		interface Error {
+			message: string;
+			code?: string;
+		}
+		interface Locals {
+			user: SessionUser | null;
+			sessionId: string | null;
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,96 @@
+import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { config } from '$lib/server/config';
+import { startup } from '$lib/server/startup';
+import { validateSessionToken, sessionCookieName } from '$lib/server/auth/session';
+import { consumeRateLimit, type Bucket } from '$lib/server/auth/rate-limit';
+import { problemMessage } from '$lib/server/messages';
+import { describeError } from '$lib/server/log';
+
+export const init: ServerInit = async () => {
+	await startup();
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const h = response.headers;
+	h.set('X-Content-Type-Options', 'nosniff');
+	h.set('Referrer-Policy', 'no-referrer');
+	h.set('Cross-Origin-Opener-Policy', 'same-origin');
+	h.set('Cross-Origin-Resource-Policy', 'same-origin');
+	h.set('Permissions-Policy', 'geolocation=(), camera=(), payment=(), usb=(), interest-cohort=()');
+	if (config().secure) h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	// Nothing the app serves dynamically should sit in a shared device's cache.
+	h.set('Cache-Control', 'no-store');
+	return response;
+};
+
+// SvelteKit checks the Origin of form posts only. JSON endpoints that change state get the
+// same protection here: the Origin must be ours, or the browser must say it is same-origin.
+const originCheck: Handle = async ({ event, resolve }) => {
+	const method = event.request.method;
+	if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return resolve(event);
+	const origin = event.request.headers.get('origin');
+	const site = event.request.headers.get('sec-fetch-site');
+	const sameOrigin = origin ? origin === config().origin : site === 'same-origin';
+	if (!sameOrigin) {
+		return json({ message: problemMessage('cross_origin'), code: 'cross_origin' }, { status: 403 });
+	}
+	return resolve(event);
+};
+
+const RATE_LIMITED: Record<string, Bucket> = {
+	'/setup/[token]': 'setup',
+	'/join/[token]': 'invite',
+	'/devices/add/[token]': 'invite',
+	'/api/webauthn/register/options': 'register',
+	'/api/webauthn/register/verify': 'register',
+	'/api/webauthn/signin/options': 'signin',
+	'/api/webauthn/signin/verify': 'signin'
+};
+
+const rateLimit: Handle = async ({ event, resolve }) => {
+	const bucket = event.route.id ? RATE_LIMITED[event.route.id] : undefined;
+	if (!bucket) return resolve(event);
+	const result = await consumeRateLimit(bucket, event.getClientAddress());
+	if (result.ok) return resolve(event);
+	const headers = { 'Retry-After': String(result.retryAfterSeconds) };
+	const message = problemMessage('rate_limited');
+	if (event.route.id?.startsWith('/api/')) {
+		return json({ message, code: 'rate_limited' }, { status: 429, headers });
+	}
+	return new Response(message, {
+		status: 429,
+		headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }
+	});
+};
+
+const session: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.sessionId = null;
+	const name = sessionCookieName();
+	const token = event.cookies.get(name);
+	if (token) {
+		const result = await validateSessionToken(token);
+		if (result) {
+			event.locals.user = result.user;
+			event.locals.sessionId = result.session.id;
+		} else {
+			event.cookies.delete(name, { path: '/' });
+		}
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(securityHeaders, originCheck, rateLimit, session);
+
+// Unexpected errors are logged by id only: no request body, no tokens, no addresses.
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status === 404) return { message: problemMessage('not_found'), code: 'not_found' };
+	const id = crypto.randomUUID();
+	console.error(
+		`error ${id}:`,
+		error instanceof Error ? (error.stack ?? error.message) : 'unknown'
+	);
+	return { message: problemMessage('unexpected'), code: 'unexpected' };
+};

@@ -1,0 +1,19 @@
+import { m } from '$lib/paraglide/messages.js';
+import { PasskeyError } from './webauthn';
+import { RequestProblem } from './http';
+
+/** Plain words for why a passkey ceremony did not finish, and what to do next. */
+export function failureMessage(e: unknown): string {
+	if (e instanceof PasskeyError) {
+		const byReason = {
+			unsupported: m.passkey_unsupported,
+			cancelled: m.passkey_cancelled,
+			already_registered: m.passkey_already_registered,
+			wrong_site: m.passkey_wrong_site,
+			failed: m.passkey_failed
+		};
+		return byReason[e.reason]();
+	}
+	if (e instanceof RequestProblem) return e.code === 'offline' ? m.offline() : e.message;
+	return m.passkey_failed();
+}

@@ -1,0 +1,113 @@
+import {
+	browserSupportsWebAuthn,
+	startAuthentication,
+	startRegistration,
+	type AuthenticationResponseJSON,
+	type PublicKeyCredentialCreationOptionsJSON,
+	type PublicKeyCredentialRequestOptionsJSON,
+	type RegistrationResponseJSON
+} from '@simplewebauthn/browser';
+import { postJson, RequestProblem } from './http';
+
+export type PasskeyFailure =
+	'unsupported' | 'cancelled' | 'already_registered' | 'wrong_site' | 'failed';
+
+/** A passkey ceremony that did not finish, with a reason the page can explain. */
+export class PasskeyError extends Error {
+	constructor(public reason: PasskeyFailure) {
+		super(reason);
+	}
+}
+
+// The PRF input is the same constant everywhere, so one credential always yields the same
+// secret; the encryption layer derives its key-encryption key from that output.
+async function prfInput(): Promise<Uint8Array> {
+	const data = new TextEncoder().encode('circlekeeper/prf/v1');
+	return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+}
+
+function toFailure(e: unknown): PasskeyError {
+	const name = e instanceof Error ? e.name : '';
+	if (name === 'NotAllowedError' || name === 'AbortError') return new PasskeyError('cancelled');
+	if (name === 'InvalidStateError') return new PasskeyError('already_registered');
+	if (name === 'SecurityError') return new PasskeyError('wrong_site');
+	if (name === 'NotSupportedError') return new PasskeyError('unsupported');
+	return new PasskeyError('failed');
+}
+
+type PrfResults = { results?: { first?: ArrayBuffer | Uint8Array } };
+
+/** Takes the PRF output out of the response: it must never be sent to the server. */
+function takePrf<T extends { clientExtensionResults: object }>(response: T): Uint8Array | null {
+	const ext = response.clientExtensionResults as Record<string, unknown>;
+	const prf = ext.prf as PrfResults | undefined;
+	const first = prf?.results?.first;
+	delete ext.prf;
+	return first ? new Uint8Array(first) : null;
+}
+
+export type CeremonyResult = { next: string; prfOutput: Uint8Array | null };
+
+export async function signInWithPasskey(): Promise<CeremonyResult> {
+	if (!browserSupportsWebAuthn()) throw new PasskeyError('unsupported');
+	const { challengeId, options } = await postJson<{
+		challengeId: string;
+		options: PublicKeyCredentialRequestOptionsJSON;
+	}>('/api/webauthn/signin/options', {});
+	// PRF inputs must be bytes, so they are set here rather than sent as JSON.
+	const publicKey = { ...options, extensions: { prf: { eval: { first: await prfInput() } } } };
+	let response: AuthenticationResponseJSON;
+	try {
+		response = await startAuthentication({
+			optionsJSON: publicKey as unknown as PublicKeyCredentialRequestOptionsJSON
+		});
+	} catch (e) {
+		throw toFailure(e);
+	}
+	const prfOutput = takePrf(response);
+	const { next } = await postJson<{ next: string }>('/api/webauthn/signin/verify', {
+		challengeId,
+		response
+	});
+	return { next, prfOutput };
+}
+
+export type RegisterInput = {
+	kind: 'setup' | 'facilitator' | 'device';
+	token: string;
+	displayName?: string;
+	passkeyName: string;
+};
+
+export async function registerPasskey(input: RegisterInput): Promise<CeremonyResult> {
+	if (!browserSupportsWebAuthn()) throw new PasskeyError('unsupported');
+	const { challengeId, options } = await postJson<{
+		challengeId: string;
+		options: PublicKeyCredentialCreationOptionsJSON;
+	}>('/api/webauthn/register/options', {
+		kind: input.kind,
+		token: input.token,
+		displayName: input.displayName
+	});
+	const publicKey = { ...options, extensions: { prf: { eval: { first: await prfInput() } } } };
+	let response: RegistrationResponseJSON;
+	try {
+		response = await startRegistration({
+			optionsJSON: publicKey as unknown as PublicKeyCredentialCreationOptionsJSON
+		});
+	} catch (e) {
+		throw toFailure(e);
+	}
+	// Some authenticators give no PRF output at creation; the encryption layer then asks
+	// for it with a get() right after. Either way it stays in this page.
+	const prfOutput = takePrf(response);
+	const { next } = await postJson<{ next: string }>('/api/webauthn/register/verify', {
+		kind: input.kind,
+		challengeId,
+		passkeyName: input.passkeyName,
+		response
+	});
+	return { next, prfOutput };
+}
+
+export { RequestProblem };

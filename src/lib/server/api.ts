@@ -1,0 +1,44 @@
+import { error, json, type RequestEvent } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { Problem } from './problem';
+import { problemMessage } from './messages';
+
+/** Reads a JSON body and checks its shape; anything else is a 400 with plain words. */
+export async function parseJson<S extends v.GenericSchema>(
+	request: Request,
+	schema: S
+): Promise<v.InferOutput<S>> {
+	let body: unknown;
+	try {
+		body = await request.json();
+	} catch {
+		throw new Problem(400, 'bad_request');
+	}
+	const result = v.safeParse(schema, body);
+	if (!result.success) throw new Problem(400, 'bad_request');
+	return result.output;
+}
+
+export function problemJson(p: Problem) {
+	const headers: Record<string, string> = {};
+	if (p.retryAfterSeconds) headers['Retry-After'] = String(p.retryAfterSeconds);
+	return json({ message: problemMessage(p.code), code: p.code }, { status: p.status, headers });
+}
+
+/** Wraps a JSON endpoint so a refusal becomes a 4xx and only the unexpected is a 500. */
+export function jsonEndpoint(fn: (event: RequestEvent) => Promise<Response>) {
+	return async (event: RequestEvent) => {
+		try {
+			return await fn(event);
+		} catch (e) {
+			if (e instanceof Problem) return problemJson(e);
+			throw e;
+		}
+	};
+}
+
+/** For loads: a refusal becomes SvelteKit's error page with the same words. */
+export function pageProblem(e: unknown): never {
+	if (e instanceof Problem) error(e.status, { message: problemMessage(e.code), code: e.code });
+	throw e;
+}

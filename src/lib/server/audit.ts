@@ -1,0 +1,68 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { getDb, write } from './db';
+import { auditEvents } from './db/schema';
+
+type Tx = Parameters<Parameters<typeof write>[0]>[0];
+
+export type AuditAction =
+	| 'setup.completed'
+	| 'signin'
+	| 'signout'
+	| 'signout.everywhere'
+	| 'passkey.added'
+	| 'passkey.removed'
+	| 'passkey.renamed'
+	| 'invite.created'
+	| 'invite.used'
+	| 'invite.revoked'
+	| 'device_link.created'
+	| 'facilitator.deactivated'
+	| 'org.updated';
+
+export type AuditEntry = {
+	actorId: string | null;
+	action: AuditAction;
+	objectType?: 'user' | 'passkey' | 'link' | 'org';
+	objectId?: string | null;
+};
+
+// Who, what, which object, when: never an IP, a user agent or any content.
+function row(entry: AuditEntry, at: number) {
+	return {
+		at,
+		actorId: entry.actorId,
+		action: entry.action,
+		objectType: entry.objectType ?? null,
+		objectId: entry.objectId ?? null
+	};
+}
+
+/** Records an event inside an existing write transaction, so it lands with the change. */
+export async function auditIn(tx: Tx, entry: AuditEntry, at = Date.now()) {
+	await tx.insert(auditEvents).values(row(entry, at));
+}
+
+export async function audit(entry: AuditEntry, at = Date.now()) {
+	await write((tx) => auditIn(tx, entry, at));
+}
+
+export async function listAuditForActor(actorId: string, limit = 50) {
+	return getDb()
+		.select()
+		.from(auditEvents)
+		.where(eq(auditEvents.actorId, actorId))
+		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
+		.limit(limit);
+}
+
+export async function listAudit(limit = 100) {
+	return getDb()
+		.select()
+		.from(auditEvents)
+		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
+		.limit(limit);
+}
+
+export async function deleteAuditBefore(cutoff: number) {
+	await write((tx) => tx.delete(auditEvents).where(and(lt(auditEvents.at, cutoff))));
+}

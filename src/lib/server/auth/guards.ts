@@ -1,0 +1,32 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { Problem } from '../problem';
+import { problemMessage } from '../messages';
+import type { SessionUser } from './session';
+
+// Every load, action and endpoint calls one of these itself: a layout guard does not
+// protect form actions or endpoints.
+
+type Ev = Pick<RequestEvent, 'locals'>;
+type OrgRole = 'admin' | 'facilitator';
+
+/** For pages and form actions: a signed-out visitor is sent to sign in. */
+export function requireUser(event: Ev): SessionUser {
+	const user = event.locals.user;
+	if (!user) redirect(303, '/signin');
+	return user;
+}
+
+export function requireOrgRole(event: Ev, roles: readonly OrgRole[]): SessionUser {
+	const user = requireUser(event);
+	if (!user.orgRole || !roles.includes(user.orgRole)) {
+		error(403, { message: problemMessage('forbidden'), code: 'forbidden' });
+	}
+	return user;
+}
+
+/** For JSON endpoints: a 401 with words, not a redirect. */
+export function requireUserApi(event: Ev): SessionUser {
+	const user = event.locals.user;
+	if (!user) throw new Problem(401, 'signin_required');
+	return user;
+}

@@ -1,0 +1,25 @@
+import { describeError } from './log';
+import { deleteExpiredSessions } from './auth/session';
+import { deleteExpiredChallenges } from './auth/webauthn';
+import { deleteOldRateLimits } from './auth/rate-limit';
+import { deleteExpiredLinks } from './links';
+
+/** Deletes what has outlived its purpose: sessions, challenges, links, rate-limit counters. */
+export async function deleteExpired(now = Date.now()) {
+	await deleteExpiredSessions(now);
+	await deleteExpiredChallenges(now);
+	await deleteExpiredLinks(now);
+	await deleteOldRateLimits(now);
+}
+
+let timer: ReturnType<typeof setInterval> | undefined;
+
+export function startCleanupTimer(everyMs = 5 * 60_000) {
+	if (timer) return;
+	timer = setInterval(() => {
+		deleteExpired().catch((e) =>
+			console.error('cleanup failed:', e instanceof Error ? e.message : e)
+		);
+	}, everyMs);
+	timer.unref();
+}

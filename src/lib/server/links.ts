@@ -1,0 +1,148 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { getDb, write } from './db';
+import { links, users, type Link } from './db/schema';
+import { generateId, generateToken, hashToken } from './auth/tokens';
+import { auditIn } from './audit';
+import { Problem } from './problem';
+
+type Tx = Parameters<Parameters<typeof write>[0]>[0];
+export type LinkKind = Link['kind'];
+
+const HOUR = 3_600_000;
+export const LINK_LIFETIME_MS: Record<LinkKind, number> = {
+	setup: 24 * HOUR,
+	facilitator: 7 * 24 * HOUR,
+	// Long enough to pick up another device, short enough that a forgotten link is harmless.
+	device: 15 * 60_000
+};
+
+export const LINK_PATH: Record<LinkKind, string> = {
+	setup: '/setup/',
+	facilitator: '/join/',
+	device: '/devices/add/'
+};
+
+async function insertLink(
+	tx: Tx,
+	kind: LinkKind,
+	createdBy: string | null,
+	userId: string | null,
+	now: number
+) {
+	const token = generateToken(20);
+	const id = generateId();
+	const expiresAt = now + LINK_LIFETIME_MS[kind];
+	await tx
+		.insert(links)
+		.values({
+			id,
+			tokenHash: hashToken(token),
+			kind,
+			createdBy,
+			userId,
+			createdAt: now,
+			expiresAt
+		});
+	return { id, token, path: LINK_PATH[kind] + token, expiresAt };
+}
+
+/** At first start: a one-time setup link for the first admin, or null once an admin exists. */
+export async function createSetupLinkIfNeeded(now = Date.now()) {
+	return write(async (tx) => {
+		const [admin] = await tx.select({ id: users.id }).from(users).where(eq(users.orgRole, 'admin'));
+		if (admin) return null;
+		return insertLink(tx, 'setup', null, null, now);
+	});
+}
+
+export async function createFacilitatorInvite(adminId: string, now = Date.now()) {
+	return write(async (tx) => {
+		const link = await insertLink(tx, 'facilitator', adminId, null, now);
+		await auditIn(
+			tx,
+			{ actorId: adminId, action: 'invite.created', objectType: 'link', objectId: link.id },
+			now
+		);
+		return link;
+	});
+}
+
+export async function createDeviceLink(userId: string, now = Date.now()) {
+	return write(async (tx) => {
+		const link = await insertLink(tx, 'device', userId, userId, now);
+		await auditIn(
+			tx,
+			{ actorId: userId, action: 'device_link.created', objectType: 'link', objectId: link.id },
+			now
+		);
+		return link;
+	});
+}
+
+/** Checks a link without using it up; the problem says why it cannot be used. */
+export function checkLink(link: Link | undefined, kind: LinkKind, now = Date.now()): Link {
+	if (!link || link.kind !== kind) throw new Problem(404, 'link_not_found');
+	if (link.revokedAt !== null) throw new Problem(410, 'link_revoked');
+	if (link.usedAt !== null) throw new Problem(410, 'link_used');
+	if (now >= link.expiresAt) throw new Problem(410, 'link_expired');
+	return link;
+}
+
+export async function findLink(kind: LinkKind, token: string, now = Date.now()) {
+	const [link] = await getDb()
+		.select()
+		.from(links)
+		.where(eq(links.tokenHash, hashToken(token)));
+	return checkLink(link, kind, now);
+}
+
+/** Uses up a link inside the transaction that creates what it was for. */
+export async function consumeLinkIn(
+	tx: Tx,
+	linkId: string,
+	kind: LinkKind,
+	userId: string,
+	now: number
+) {
+	const [link] = await tx.select().from(links).where(eq(links.id, linkId));
+	checkLink(link, kind, now);
+	await tx.update(links).set({ usedAt: now, userId }).where(eq(links.id, linkId));
+}
+
+export async function listFacilitatorInvites() {
+	return getDb()
+		.select({
+			id: links.id,
+			createdAt: links.createdAt,
+			expiresAt: links.expiresAt,
+			usedAt: links.usedAt,
+			revokedAt: links.revokedAt,
+			joinedName: users.displayName
+		})
+		.from(links)
+		.leftJoin(users, eq(users.id, links.userId))
+		.where(eq(links.kind, 'facilitator'))
+		.orderBy(desc(links.createdAt))
+		.limit(100);
+}
+
+export async function revokeFacilitatorInvite(adminId: string, linkId: string, now = Date.now()) {
+	await write(async (tx) => {
+		const [link] = await tx
+			.select()
+			.from(links)
+			.where(and(eq(links.id, linkId), eq(links.kind, 'facilitator')));
+		checkLink(link, 'facilitator', now);
+		await tx.update(links).set({ revokedAt: now }).where(eq(links.id, linkId));
+		await auditIn(
+			tx,
+			{ actorId: adminId, action: 'invite.revoked', objectType: 'link', objectId: linkId },
+			now
+		);
+	});
+}
+
+/** Links past their expiry, used or not, are deleted. */
+export async function deleteExpiredLinks(now = Date.now()) {
+	await write((tx) => tx.delete(links).where(lt(links.expiresAt, now)));
+}

@@ -1,0 +1,30 @@
+import { m } from '$lib/paraglide/messages.js';
+import type { ProblemCode } from './problem';
+
+const MESSAGES: Record<ProblemCode | 'not_found' | 'unexpected', () => string> = {
+	bad_request: m.problem_bad_request,
+	signin_required: m.problem_signin_required,
+	forbidden: m.problem_forbidden,
+	cross_origin: m.problem_cross_origin,
+	rate_limited: m.problem_rate_limited,
+	link_not_found: m.problem_link_not_found,
+	link_expired: m.problem_link_expired,
+	link_used: m.problem_link_used,
+	link_revoked: m.problem_link_revoked,
+	setup_done: m.problem_setup_done,
+	challenge_invalid: m.problem_challenge_invalid,
+	passkey_unverified: m.problem_passkey_unverified,
+	passkey_unknown: m.problem_passkey_unknown,
+	passkey_last: m.problem_passkey_last,
+	passkey_exists: m.problem_passkey_exists,
+	account_inactive: m.problem_account_inactive,
+	facilitator_not_found: m.problem_facilitator_not_found,
+	cannot_deactivate_self: m.problem_cannot_deactivate_self,
+	not_found: m.problem_not_found,
+	unexpected: m.problem_unexpected
+};
+
+/** The words shown to a person for a refusal. */
+export function problemMessage(code: keyof typeof MESSAGES): string {
+	return MESSAGES[code]();
+}

@@ -1,0 +1,97 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { getDb, write } from './db';
+import { sessions, settings, users } from './db/schema';
+import { auditIn } from './audit';
+import { Problem } from './problem';
+
+type Tx = Parameters<Parameters<typeof write>[0]>[0];
+
+export const ICONS = ['neutral', 'circle'] as const;
+export type IconChoice = (typeof ICONS)[number];
+
+export type OrgSettings = { name: string; tabTitle: string; icon: IconChoice };
+
+// A browser tab that says "Notes" draws no attention on a shared device.
+const DEFAULTS: OrgSettings = { name: '', tabTitle: 'Notes', icon: 'neutral' };
+
+export async function getOrgSettings(): Promise<OrgSettings> {
+	const rows = await getDb()
+		.select()
+		.from(settings)
+		.where(inArray(settings.key, ['org.name', 'org.tabTitle', 'org.icon']));
+	const map = new Map(rows.map((r) => [r.key, r.value]));
+	const icon = map.get('org.icon');
+	return {
+		name: map.get('org.name') ?? DEFAULTS.name,
+		tabTitle: map.get('org.tabTitle') || DEFAULTS.tabTitle,
+		icon: ICONS.includes(icon as IconChoice) ? (icon as IconChoice) : DEFAULTS.icon
+	};
+}
+
+async function putSetting(tx: Tx, key: string, value: string) {
+	await tx
+		.insert(settings)
+		.values({ key, value })
+		.onConflictDoUpdate({ target: settings.key, set: { value } });
+}
+
+export async function updateOrgSettings(adminId: string, next: OrgSettings, now = Date.now()) {
+	await write(async (tx) => {
+		await putSetting(tx, 'org.name', next.name);
+		await putSetting(tx, 'org.tabTitle', next.tabTitle);
+		await putSetting(tx, 'org.icon', next.icon);
+		await auditIn(tx, { actorId: adminId, action: 'org.updated', objectType: 'org' }, now);
+	});
+}
+
+/** The deployment id is made once at setup; the encryption layer binds signatures to it. */
+export async function ensureDeploymentIdIn(tx: Tx, id: string) {
+	await tx.insert(settings).values({ key: 'deployment.id', value: id }).onConflictDoNothing();
+}
+
+export async function hasAdmin() {
+	const [row] = await getDb()
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.orgRole, 'admin'))
+		.limit(1);
+	return Boolean(row);
+}
+
+export async function listFacilitators() {
+	return getDb()
+		.select({
+			id: users.id,
+			displayName: users.displayName,
+			orgRole: users.orgRole,
+			status: users.status,
+			createdAt: users.createdAt,
+			deactivatedAt: users.deactivatedAt
+		})
+		.from(users)
+		.where(inArray(users.orgRole, ['admin', 'facilitator']))
+		.orderBy(asc(users.createdAt));
+}
+
+/** Deactivation ends every session at once; the person can no longer sign in. */
+export async function deactivateFacilitator(adminId: string, userId: string, now = Date.now()) {
+	if (adminId === userId) throw new Problem(409, 'cannot_deactivate_self');
+	return write(async (tx) => {
+		const [user] = await tx
+			.select()
+			.from(users)
+			.where(and(eq(users.id, userId), inArray(users.orgRole, ['admin', 'facilitator'])));
+		if (!user || user.status !== 'active') throw new Problem(404, 'facilitator_not_found');
+		await tx
+			.update(users)
+			.set({ status: 'deactivated', deactivatedAt: now })
+			.where(eq(users.id, userId));
+		await tx.delete(sessions).where(eq(sessions.userId, userId));
+		await auditIn(
+			tx,
+			{ actorId: adminId, action: 'facilitator.deactivated', objectType: 'user', objectId: userId },
+			now
+		);
+		return user.displayName;
+	});
+}

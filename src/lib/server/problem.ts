@@ -1,0 +1,33 @@
+/**
+ * A refusal a person can act on: an HTTP status and a message code. Domain modules throw
+ * these; routes turn them into a 4xx with words from the message catalogue.
+ */
+export class Problem extends Error {
+	constructor(
+		public status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429,
+		public code: ProblemCode,
+		public retryAfterSeconds?: number
+	) {
+		super(code);
+	}
+}
+
+export type ProblemCode =
+	| 'bad_request'
+	| 'signin_required'
+	| 'forbidden'
+	| 'cross_origin'
+	| 'rate_limited'
+	| 'link_not_found'
+	| 'link_expired'
+	| 'link_used'
+	| 'link_revoked'
+	| 'setup_done'
+	| 'challenge_invalid'
+	| 'passkey_unverified'
+	| 'passkey_unknown'
+	| 'passkey_last'
+	| 'passkey_exists'
+	| 'account_inactive'
+	| 'facilitator_not_found'
+	| 'cannot_deactivate_self';

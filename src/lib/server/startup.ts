@@ -1,0 +1,22 @@
+import { openDb } from './db';
+import { config } from './config';
+import { createSetupLinkIfNeeded } from './links';
+import { startCleanupTimer } from './cleanup';
+
+let started: Promise<void> | undefined;
+
+/** Opens the database, applies migrations, prints the setup link on an empty database. */
+export function startup() {
+	started ??= (async () => {
+		await openDb();
+		const setup = await createSetupLinkIfNeeded();
+		if (setup) {
+			// The one place a secret is printed: the operator needs it, and it works once.
+			console.log(
+				`\nCirclekeeper has no admin yet. Open this link within 24 hours to create the first admin:\n\n  ${config().origin}${setup.path}\n`
+			);
+		}
+		startCleanupTimer();
+	})();
+	return started;
+}

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+
+export type App = {
+	origin: string;
+	setupUrl: string;
+	db: Client;
+	output: () => string;
+	stop: () => Promise<void>;
+};
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+
+/** Starts the built app on a fresh database in a temp folder and waits for its setup link. */
+export async function startApp(env: Record<string, string> = {}): Promise<App> {
+	const dir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
+	const port = await freePort();
+	const origin = `http://localhost:${port}`;
+	const dbPath = join(dir, 'e2e.db');
+	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			ORIGIN: origin,
+			DATABASE_URL: `file:${dbPath}`,
+			QUICK_EXIT_URL: 'https://neutral.example/',
+			RATE_LIMIT_MAX: '1000',
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let out = '';
+	child.stdout?.on('data', (d) => (out += d));
+	child.stderr?.on('data', (d) => (out += d));
+	const setupUrl = await new Promise<string>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`app did not start:\n${out}`)), 20_000);
+		const check = () => {
+			const link = out.match(/(http:\/\/localhost:\d+\/setup\/[a-z2-7]+)/);
+			if (link && out.includes('Listening on')) {
+				clearTimeout(timer);
+				resolve(link[1] ?? '');
+			}
+		};
+		child.stdout?.on('data', check);
+		child.on('exit', (code) => reject(new Error(`app exited with ${code}:\n${out}`)));
+	});
+	const db = createClient({ url: `file:${dbPath}` });
+	return {
+		origin,
+		setupUrl,
+		db,
+		output: () => out,
+		stop: async () => {
+			db.close();
+			child.kill('SIGTERM');
+			await new Promise((r) => child.once('exit', r));
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** Counts rows, to show that a refused request changed nothing. */
+export async function countRows(db: Client, table: string): Promise<number> {
+	const result = await db.execute(`SELECT count(*) AS n FROM ${table}`);
+	return Number(result.rows[0]?.n ?? 0);
+}
