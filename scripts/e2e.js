@@ -15,7 +15,7 @@ function ownBrowser() {
 if (!existsSync('/usr/bin/chromium') && !ownBrowser()) {
 	console.error(
 		'No Chromium found for the end-to-end tests.\n' +
-			'Install Debian\'s (as root: apt-get install -y chromium) or run `npx playwright install chromium`.'
+			"Install Debian's (as root: apt-get install -y chromium) or run `npx playwright install chromium`."
 	);
 	process.exit(1);
 }
@@ -23,5 +23,7 @@ if (!existsSync('build/index.js')) {
 	console.error('The app is not built yet: run `npm run build` first.');
 	process.exit(1);
 }
-const result = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
+	stdio: 'inherit'
+});
 process.exit(result.status ?? 1);

@@ -88,9 +88,6 @@ export const handle = sequence(securityHeaders, originCheck, rateLimit, session)
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status === 404) return { message: problemMessage('not_found'), code: 'not_found' };
 	const id = crypto.randomUUID();
-	console.error(
-		`error ${id}:`,
-		error instanceof Error ? (error.stack ?? error.message) : 'unknown'
-	);
+	console.error(`error ${id}: ${describeError(error)}`);
 	return { message: problemMessage('unexpected'), code: 'unexpected' };
 };

@@ -9,7 +9,7 @@ test.beforeAll(async () => {
 	app = await startApp();
 });
 test.afterAll(async () => {
-	if (test.info().status !== "passed") console.log(app.output());
+	if (test.info().status !== 'passed') console.log(app.output());
 	await app.stop();
 });
 
@@ -44,6 +44,10 @@ test('setup link → admin passkey → sign out → sign in again, with PRF', as
 
 	// The setup link worked once.
 	await page.goto(app.setupUrl);
-	await expect(page.getByText('Setup is already complete').or(page.getByText('This link has already been used'))).toBeVisible();
+	await expect(
+		page
+			.getByText('Setup is already complete')
+			.or(page.getByText('This link has already been used'))
+	).toBeVisible();
 	await context.close();
 });

@@ -45,8 +45,7 @@ export async function watchPrf(page: Page) {
 			navigator.credentials[method] = async (options?: CredentialRequestOptions) => {
 				const credential = (await original(options)) as PublicKeyCredential | null;
 				const prf = credential?.getClientExtensionResults().prf as
-					| { results?: { first?: ArrayBuffer } }
-					| undefined;
+					{ results?: { first?: ArrayBuffer } } | undefined;
 				report(Boolean(prf?.results?.first));
 				return credential;
 			};

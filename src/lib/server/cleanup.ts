@@ -17,9 +17,8 @@ let timer: ReturnType<typeof setInterval> | undefined;
 export function startCleanupTimer(everyMs = 5 * 60_000) {
 	if (timer) return;
 	timer = setInterval(() => {
-		deleteExpired().catch((e) =>
-			console.error('cleanup failed:', e instanceof Error ? e.message : e)
-		);
+		// The message of a database error carries its query parameters, which must not be logged.
+		deleteExpired().catch((e) => console.error('cleanup failed:', describeError(e)));
 	}, everyMs);
 	timer.unref();
 }

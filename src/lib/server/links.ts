@@ -32,17 +32,15 @@ async function insertLink(
 	const token = generateToken(20);
 	const id = generateId();
 	const expiresAt = now + LINK_LIFETIME_MS[kind];
-	await tx
-		.insert(links)
-		.values({
-			id,
-			tokenHash: hashToken(token),
-			kind,
-			createdBy,
-			userId,
-			createdAt: now,
-			expiresAt
-		});
+	await tx.insert(links).values({
+		id,
+		tokenHash: hashToken(token),
+		kind,
+		createdBy,
+		userId,
+		createdAt: now,
+		expiresAt
+	});
 	return { id, token, path: LINK_PATH[kind] + token, expiresAt };
 }
 

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+// Each route's JavaScript, gzipped, from the build's client manifest: the kit entry, the app,
+// the route's layouts, error page and leaf, and every chunk they import statically.
+// Raise it only with a reason; later issues keep it honest.
+const BUDGET_BYTES = 60 * 1024;
+
+const OUTPUT = '.svelte-kit/output';
+const CLIENT = 'build/client';
+
+type Chunk = { file: string; imports?: string[]; src?: string };
+
+function routeNodes(): { id: string; nodes: number[] }[] {
+	const manifest = readFileSync(join(OUTPUT, 'server/manifest.js'), 'utf8');
+	// One piece per route; endpoint-only routes have no `page:` and are skipped.
+	return manifest
+		.split(/\n\s*id: "/)
+		.slice(1)
+		.flatMap((piece) => {
+			const id = piece.slice(0, piece.indexOf('"'));
+			const page = piece.match(/page: \{ layouts: \[([^\]]*)\], errors: \[([^\]]*)\], leaf: (\d+)/);
+			if (!page) return [];
+			const nodes = `${page[1]},${page[2]},${page[3]}`.split(',').filter(Boolean).map(Number);
+			return [{ id, nodes }];
+		});
+}
+
+describe('JavaScript budget per route', () => {
+	if (!existsSync(join(OUTPUT, 'client/.vite/manifest.json')) || !existsSync(CLIENT)) {
+		it('needs a build', () => {
+			expect.fail('No build found: run `npm run build` before the unit tests (npm test does).');
+		});
+		return;
+	}
+	const client: Record<string, Chunk> = JSON.parse(
+		readFileSync(join(OUTPUT, 'client/.vite/manifest.json'), 'utf8')
+	);
+	const byNode = (n: number) =>
+		Object.keys(client).find((k) => k.endsWith(`client-optimized/nodes/${n}.js`));
+	const entries = Object.keys(client).filter(
+		(k) => k.endsWith('client-optimized/app.js') || k.endsWith('runtime/client/entry.js')
+	);
+
+	function gzippedClosure(keys: string[]): number {
+		const seen = new Set<string>();
+		const stack = [...keys];
+		while (stack.length) {
+			const key = stack.pop() as string;
+			if (seen.has(key)) continue;
+			seen.add(key);
+			stack.push(...(client[key]?.imports ?? []));
+		}
+		let total = 0;
+		for (const key of seen) {
+			const file = client[key]?.file;
+			if (file?.endsWith('.js')) total += gzipSync(readFileSync(join(CLIENT, file))).length;
+		}
+		return total;
+	}
+
+	const routes = routeNodes();
+	it('finds the routes in the build', () => {
+		expect(routes.length).toBeGreaterThan(5);
+		expect(entries).toHaveLength(2);
+	});
+	for (const route of routes) {
+		it(`${route.id} stays within ${BUDGET_BYTES / 1024} KB gzipped`, () => {
+			// A route with only a server file (a redirect) has no client node of its own.
+			const keys = route.nodes.map(byNode).filter((k): k is string => Boolean(k));
+			expect(keys.length).toBeGreaterThanOrEqual(1);
+			expect(gzippedClosure([...entries, ...keys])).toBeLessThanOrEqual(BUDGET_BYTES);
+		});
+	}
+});

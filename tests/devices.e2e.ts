@@ -1,0 +1,125 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startApp, countRows, type App } from './support/app';
+import { newDevice } from './support/passkeys';
+import { expectAccessible } from './support/axe';
+import { createAccount, signIn, signOut } from './support/flows';
+
+let app: App;
+let laptop: Page;
+
+test.beforeAll(async ({ browser }) => {
+	app = await startApp();
+	// The first device has no PRF: sign-in must work without it.
+	laptop = (await newDevice(await browser.newContext(), false)).page;
+	await createAccount(laptop, app.setupUrl, 'Cedar', 'Laptop');
+});
+test.afterAll(async () => {
+	await app.stop();
+});
+
+test('sign in with a passkey whose authenticator has no PRF', async () => {
+	await signOut(laptop, app.origin);
+	await signIn(laptop, app.origin);
+	await expect(laptop.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
+});
+
+test('add a second passkey from another device through a one-time link', async ({ browser }) => {
+	await laptop.goto(`${app.origin}/account/passkeys`);
+	await expect(
+		laptop.getByText('This is your only passkey, so it cannot be removed.')
+	).toBeVisible();
+	await laptop.getByRole('button', { name: 'Make a link' }).click();
+	const field = laptop.getByLabel('Your one-time link');
+	await expect(field).toHaveValue(/\/devices\/add\/[a-z2-7]+$/);
+	const link = await field.inputValue();
+	await expectAccessible(laptop);
+	await laptop.screenshot({ path: 'test-results/passkeys.png', fullPage: true });
+
+	const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const { page: phone } = await newDevice(phoneContext, true);
+	await phone.goto(link);
+	await expect(phone.getByText('This link adds a passkey for Cedar')).toBeVisible();
+	await expectAccessible(phone);
+	await phone.screenshot({ path: 'test-results/device-add-phone.png', fullPage: true });
+	await phone.getByLabel('Name for this passkey (optional)').fill('Phone');
+	await phone.getByRole('button', { name: 'Create passkey' }).click();
+	await expect(phone.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
+	expect(await countRows(app.db, 'passkeys')).toBe(2);
+
+	// The phone signs in on its own later, and the link does not work twice.
+	await signOut(phone, app.origin);
+	await signIn(phone, app.origin);
+	const reuse = await phone.goto(link);
+	expect(reuse?.status()).toBe(410);
+
+	// Both passkeys are listed; now one can be renamed and one removed.
+	await laptop.goto(`${app.origin}/account/passkeys`);
+	await expect(laptop.getByRole('heading', { name: 'Phone' })).toBeVisible();
+	const phoneItem = laptop.getByRole('listitem').filter({ hasText: 'Phone' });
+	await phoneItem.getByText('Rename', { exact: true }).first().click();
+	await phoneItem.getByLabel('New name').fill('Old phone');
+	await phoneItem.getByRole('button', { name: 'Rename' }).click();
+	await expect(laptop.getByText('The passkey was renamed.')).toBeVisible();
+	const oldPhone = laptop.getByRole('listitem').filter({ hasText: 'Old phone' });
+	await oldPhone.getByText('Remove', { exact: true }).first().click();
+	await oldPhone.getByRole('button', { name: 'Yes, remove Old phone' }).click();
+	await expect(laptop.getByText('The passkey was removed.')).toBeVisible();
+	expect(await countRows(app.db, 'passkeys')).toBe(1);
+	await phoneContext.close();
+});
+
+test('sessions page lists sessions and signs out everywhere', async ({ browser }) => {
+	const other = (await newDevice(await browser.newContext())).page;
+	await laptop.goto(`${app.origin}/account/sessions`);
+	await expect(laptop.getByText('This browser')).toBeVisible();
+	await expectAccessible(laptop);
+	await laptop.getByRole('button', { name: 'Sign out everywhere' }).click();
+	await expect(laptop).toHaveURL(`${app.origin}/signin`);
+	expect(await countRows(app.db, 'sessions')).toBe(0);
+	await other.goto(`${app.origin}/home`);
+	await expect(other).toHaveURL(`${app.origin}/signin`);
+});
+
+test('quick exit: button and Escape twice leave, end the session and wipe storage', async () => {
+	await laptop.route('https://neutral.example/**', (route) =>
+		route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><p>Sunny</p>' })
+	);
+	await signIn(laptop, app.origin);
+	await laptop.evaluate(() => sessionStorage.setItem('draft', 'x'));
+	await laptop.getByRole('link', { name: 'Quick exit' }).click();
+	await expect(laptop).toHaveURL('https://neutral.example/');
+	await expect.poll(() => countRows(app.db, 'sessions')).toBe(0);
+
+	await signIn(laptop, app.origin);
+	// Same tab, same origin: what the page kept in sessionStorage was wiped on the way out.
+	expect(await laptop.evaluate(() => sessionStorage.getItem('draft'))).toBeNull();
+	await laptop.goto(`${app.origin}/account/passkeys`, { waitUntil: 'networkidle' });
+	await laptop.keyboard.press('Escape');
+	await laptop.keyboard.press('Escape');
+	await expect(laptop).toHaveURL('https://neutral.example/');
+	await expect.poll(() => countRows(app.db, 'sessions')).toBe(0);
+	// The replaced entry is gone: Back does not return to the passkeys page.
+	await laptop.goBack().catch(() => null);
+	expect(laptop.url()).not.toContain('/account/passkeys');
+});
+
+test('passkey errors say what to do next', async ({ browser }) => {
+	// Not supported: a browser without WebAuthn.
+	const bare = await (await browser.newContext()).newPage();
+	await bare.addInitScript(() => {
+		Object.defineProperty(window, 'PublicKeyCredential', { value: undefined });
+	});
+	await bare.goto(`${app.origin}/signin`);
+	await bare.getByRole('button', { name: 'Sign in with a passkey' }).click();
+	await expect(bare.getByText('This browser cannot use passkeys.')).toBeVisible();
+
+	// Wrong device: an authenticator that holds no passkey for this site.
+	const { page: stranger } = await newDevice(await browser.newContext());
+	await stranger.goto(`${app.origin}/signin`);
+	await stranger.getByRole('button', { name: 'Sign in with a passkey' }).click();
+	await expect(stranger.getByText('this device may have no passkey for this site')).toBeVisible({
+		timeout: 15_000
+	});
+	await expectAccessible(stranger);
+	await stranger.screenshot({ path: 'test-results/signin-error.png', fullPage: true });
+});
