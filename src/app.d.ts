@@ -9,6 +9,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			sessionId: string | null;
+			// A session cookie came in but its session had ended (expired or signed out elsewhere).
+			sessionEnded: boolean;
 		}
 	}
 }

@@ -68,6 +68,7 @@ const rateLimit: Handle = async ({ event, resolve }) => {
 const session: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.sessionId = null;
+	event.locals.sessionEnded = false;
 	const name = sessionCookieName();
 	const token = event.cookies.get(name);
 	if (token) {
@@ -76,6 +77,8 @@ const session: Handle = async ({ event, resolve }) => {
 			event.locals.user = result.user;
 			event.locals.sessionId = result.session.id;
 		} else {
+			// Remembered only for this request, so sign-in can say why it is asking again.
+			event.locals.sessionEnded = true;
 			event.cookies.delete(name, { path: '/' });
 		}
 	}

@@ -69,15 +69,25 @@ test('add a second passkey from another device through a one-time link', async (
 });
 
 test('sessions page lists sessions and signs out everywhere', async ({ browser }) => {
-	const other = (await newDevice(await browser.newContext())).page;
+	// A second signed-in browser: a new passkey there through a one-time link.
+	await laptop.goto(`${app.origin}/account/passkeys`);
+	await laptop.getByRole('button', { name: 'Make a link' }).click();
+	const link = await laptop.getByLabel('Your one-time link').inputValue();
+	const { page: other } = await newDevice(await browser.newContext());
+	await other.goto(link);
+	await other.getByRole('button', { name: 'Create passkey' }).click();
+	await expect(other.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
+
 	await laptop.goto(`${app.origin}/account/sessions`);
 	await expect(laptop.getByText('This browser')).toBeVisible();
+	await expect(laptop.getByText('Signed in')).toHaveCount(2);
 	await expectAccessible(laptop);
 	await laptop.getByRole('button', { name: 'Sign out everywhere' }).click();
 	await expect(laptop).toHaveURL(`${app.origin}/signin`);
 	expect(await countRows(app.db, 'sessions')).toBe(0);
 	await other.goto(`${app.origin}/home`);
-	await expect(other).toHaveURL(`${app.origin}/signin`);
+	await expect(other).toHaveURL(`${app.origin}/signin?expired`);
+	await expect(other.getByText('Your session has ended')).toBeVisible();
 });
 
 test('quick exit: button and Escape twice leave, end the session and wipe storage', async () => {

@@ -59,7 +59,8 @@ test('admin invites a facilitator, who joins; deactivation ends their session', 
 	await expect(admin.getByText('Birch was deactivated.')).toBeVisible();
 	await expect(admin.getByText('Birch — facilitator, deactivated')).toBeVisible();
 	await facilitator.goto(`${app.origin}/home`);
-	await expect(facilitator).toHaveURL(`${app.origin}/signin`);
+	await expect(facilitator).toHaveURL(`${app.origin}/signin?expired`);
+	await expect(facilitator.getByText('Your session has ended')).toBeVisible();
 	// And signing in again is refused with words.
 	await facilitator.getByRole('button', { name: 'Sign in with a passkey' }).click();
 	await expect(facilitator.getByText('This account is no longer active')).toBeVisible();

@@ -41,8 +41,10 @@ export async function watchPrf(page: Page) {
 	await page.addInitScript(() => {
 		const report = (window as unknown as { __reportPrf: (got: boolean) => void }).__reportPrf;
 		for (const method of ['get', 'create'] as const) {
-			const original = navigator.credentials[method].bind(navigator.credentials);
-			navigator.credentials[method] = async (options?: CredentialRequestOptions) => {
+			const original = navigator.credentials[method].bind(navigator.credentials) as (
+				options?: unknown
+			) => Promise<Credential | null>;
+			navigator.credentials[method] = async (options?: unknown) => {
 				const credential = (await original(options)) as PublicKeyCredential | null;
 				const prf = credential?.getClientExtensionResults().prf as
 					{ results?: { first?: ArrayBuffer } } | undefined;

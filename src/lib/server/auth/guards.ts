@@ -12,7 +12,7 @@ type OrgRole = 'admin' | 'facilitator';
 /** For pages and form actions: a signed-out visitor is sent to sign in. */
 export function requireUser(event: Ev): SessionUser {
 	const user = event.locals.user;
-	if (!user) redirect(303, '/signin');
+	if (!user) redirect(303, event.locals.sessionEnded ? '/signin?expired' : '/signin');
 	return user;
 }
 

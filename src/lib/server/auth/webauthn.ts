@@ -9,10 +9,10 @@ import {
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { eq, lt } from 'drizzle-orm';
 import { getDb, write } from '../db';
-import { challenges, passkeys, users } from '../db/schema';
+import { challenges, links, passkeys, users } from '../db/schema';
 import { config } from '../config';
 import { auditIn } from '../audit';
-import { consumeLinkIn, findLink, type LinkKind } from '../links';
+import { checkLink, consumeLinkIn, findLink, type LinkKind } from '../links';
 import { ensureDeploymentIdIn, getOrgSettings } from '../org';
 import { Problem } from '../problem';
 import { generateId } from './tokens';
@@ -133,6 +133,10 @@ export async function finishRegistration(finish: RegistrationFinish, now = Date.
 	const linkId = challenge.linkId ?? '';
 
 	return write(async (tx) => {
+		// The link must still be usable and of the kind the ceremony claims, before anything
+		// is created for it (a device challenge replayed as an invite would reuse its user id).
+		const [link] = await tx.select().from(links).where(eq(links.id, linkId));
+		checkLink(link, finish.kind, now);
 		if (finish.kind === 'setup') {
 			const [admin] = await tx.select().from(users).where(eq(users.orgRole, 'admin'));
 			if (admin) throw new Problem(410, 'setup_done');
