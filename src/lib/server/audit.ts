@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { desc, eq, lt } from 'drizzle-orm';
 import { getDb, write } from './db';
 import { auditEvents } from './db/schema';
 
@@ -64,5 +64,5 @@ export async function listAudit(limit = 100) {
 }
 
 export async function deleteAuditBefore(cutoff: number) {
-	await write((tx) => tx.delete(auditEvents).where(and(lt(auditEvents.at, cutoff))));
+	await write((tx) => tx.delete(auditEvents).where(lt(auditEvents.at, cutoff)));
 }

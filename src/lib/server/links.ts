@@ -1,9 +1,11 @@
+import * as v from 'valibot';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { getDb, write } from './db';
 import { links, users, type Link } from './db/schema';
 import { generateId, generateToken, hashToken } from './auth/tokens';
 import { auditIn } from './audit';
 import { Problem } from './problem';
+import { linkToken } from './validation/webauthn';
 
 type Tx = Parameters<Parameters<typeof write>[0]>[0];
 export type LinkKind = Link['kind'];
@@ -86,7 +88,9 @@ export function checkLink(link: Link | undefined, kind: LinkKind, now = Date.now
 	return link;
 }
 
+/** Finds a usable link from its token as it came in a URL; a malformed token is "not found". */
 export async function findLink(kind: LinkKind, token: string, now = Date.now()) {
+	if (!v.is(linkToken, token)) throw new Problem(404, 'link_not_found');
 	const [link] = await getDb()
 		.select()
 		.from(links)

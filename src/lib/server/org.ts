@@ -49,15 +49,6 @@ export async function ensureDeploymentIdIn(tx: Tx, id: string) {
 	await tx.insert(settings).values({ key: 'deployment.id', value: id }).onConflictDoNothing();
 }
 
-export async function hasAdmin() {
-	const [row] = await getDb()
-		.select({ id: users.id })
-		.from(users)
-		.where(eq(users.orgRole, 'admin'))
-		.limit(1);
-	return Boolean(row);
-}
-
 export async function listFacilitators() {
 	return getDb()
 		.select({

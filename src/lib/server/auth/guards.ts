@@ -1,5 +1,4 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { Problem } from '../problem';
 import { problemMessage } from '../messages';
 import type { SessionUser } from './session';
 
@@ -21,12 +20,5 @@ export function requireOrgRole(event: Ev, roles: readonly OrgRole[]): SessionUse
 	if (!user.orgRole || !roles.includes(user.orgRole)) {
 		error(403, { message: problemMessage('forbidden'), code: 'forbidden' });
 	}
-	return user;
-}
-
-/** For JSON endpoints: a 401 with words, not a redirect. */
-export function requireUserApi(event: Ev): SessionUser {
-	const user = event.locals.user;
-	if (!user) throw new Problem(401, 'signin_required');
 	return user;
 }
