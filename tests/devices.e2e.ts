@@ -115,6 +115,23 @@ test('quick exit: button and Escape twice leave, end the session and wipe storag
 	expect(laptop.url()).not.toContain('/account/passkeys');
 });
 
+test('quick exit without script still leaves and ends the session', async ({ browser }) => {
+	await signIn(laptop, app.origin);
+	// The same session, in a browser whose script does not run.
+	const noScript = await browser.newContext({ javaScriptEnabled: false });
+	await noScript.addCookies(await laptop.context().cookies());
+	const page = await noScript.newPage();
+	await page.route('https://neutral.example/**', (route) =>
+		route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><p>Sunny</p>' })
+	);
+	await page.goto(`${app.origin}/home`);
+	await expect(page.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
+	await page.getByRole('link', { name: 'Quick exit' }).click();
+	await expect(page).toHaveURL('https://neutral.example/');
+	expect(await countRows(app.db, 'sessions')).toBe(0);
+	await noScript.close();
+});
+
 test('passkey errors say what to do next', async ({ browser }) => {
 	// Not supported: a browser without WebAuthn.
 	const bare = await (await browser.newContext()).newPage();

@@ -1,14 +1,25 @@
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { invalidateSession } from '$lib/server/auth/session';
 import { deleteSessionCookie } from '$lib/server/auth/cookies';
+import { config } from '$lib/server/config';
 
-// The quick-exit beacon: ends this browser's session. No body, nothing to parse; the
-// cookie is the only input, and without one there is nothing to end.
-export const POST: RequestHandler = async ({ locals, cookies }) => {
+// Quick exit. The cookie is the only input; without a session there is nothing to end.
+async function endSession({ locals, cookies, setHeaders }: RequestEvent) {
 	if (locals.sessionId) await invalidateSession(locals.sessionId);
 	deleteSessionCookie(cookies);
-	return new Response(null, {
-		status: 204,
-		headers: { 'Clear-Site-Data': '"cache", "cookies", "storage"' }
-	});
+	setHeaders({ 'Clear-Site-Data': '"cache", "cookies", "storage"' });
+}
+
+// The script sends this beacon while it replaces the page.
+export const POST: RequestHandler = async (event) => {
+	await endSession(event);
+	return new Response(null, { status: 204 });
+};
+
+// The link itself, followed when the script has not run (yet): end the session, then leave.
+// It only ever goes to the configured neutral site, so it is no open redirect.
+export const GET: RequestHandler = async (event) => {
+	await endSession(event);
+	redirect(303, config().quickExitUrl);
 };
