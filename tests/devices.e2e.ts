@@ -2,25 +2,43 @@ import { expect, test, type Page } from '@playwright/test';
 import { startApp, countRows, type App } from './support/app';
 import { newDevice } from './support/passkeys';
 import { expectAccessible } from './support/axe';
-import { createAccount, signIn, signOut } from './support/flows';
+import { createAccount, signIn, signOut, unlockWithCode } from './support/flows';
 
 let app: App;
 let laptop: Page;
+let code: string;
 
 test.beforeAll(async ({ browser }) => {
 	app = await startApp();
 	// The first device has no PRF: sign-in must work without it.
 	laptop = (await newDevice(await browser.newContext(), false)).page;
-	await createAccount(laptop, app.setupUrl, 'Cedar', 'Laptop');
+	code = await createAccount(laptop, app.setupUrl, 'Cedar', 'Laptop');
 });
 test.afterAll(async () => {
 	await app.stop();
 });
 
-test('sign in with a passkey whose authenticator has no PRF', async () => {
+test('sign in with a passkey whose authenticator has no PRF: the recovery code unlocks', async () => {
+	await signOut(laptop, app.origin);
+	// No PRF, so the passkey alone cannot open the keys: the unlock page asks for the code.
+	await laptop.goto(`${app.origin}/signin`);
+	await laptop.getByRole('button', { name: 'Sign in with a passkey' }).click();
+	await expect(laptop).toHaveURL(`${app.origin}/unlock`);
+	await expectAccessible(laptop);
+	await laptop.screenshot({ path: 'test-results/unlock.png', fullPage: true });
+	await laptop.getByLabel('Recovery code', { exact: true }).fill('ABCDE-ABCDE');
+	await laptop.getByRole('button', { name: 'Unlock', exact: true }).click();
+	await expect(laptop.getByText('does not look complete')).toBeVisible();
+	// Typed sloppily (lower case, spaces) it still works; "mine alone" remembers this device.
+	await unlockWithCode(laptop, code.toLowerCase().replace(/-/g, ' '), { remember: true });
+	await expect(laptop.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
+	expect(await countRows(app.db, 'device_shares')).toBe(1);
+
+	// Next time the remembered device unlocks in the same tap, without the code.
 	await signOut(laptop, app.origin);
 	await signIn(laptop, app.origin);
-	await expect(laptop.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
+	await laptop.goto(`${app.origin}/account/keys`);
+	await expect(laptop.getByText('This device keeps your key ready')).toBeVisible();
 });
 
 test('add a second passkey from another device through a one-time link', async ({ browser }) => {
@@ -30,13 +48,19 @@ test('add a second passkey from another device through a one-time link', async (
 	).toBeVisible();
 	await laptop.getByRole('button', { name: 'Make a link' }).click();
 	const field = laptop.getByLabel('Your one-time link');
-	await expect(field).toHaveValue(/\/devices\/add\/[a-z2-7]+$/);
+	await expect(field).toHaveValue(/\/devices\/add\/[a-z2-7]+#[A-Za-z0-9_-]{43}$/);
 	const link = await field.inputValue();
+	const secret = link.split('#')[1] ?? '';
 	await expectAccessible(laptop);
 	await laptop.screenshot({ path: 'test-results/passkeys.png', fullPage: true });
 
 	const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
 	const { page: phone } = await newDevice(phoneContext, true);
+	// The `#` secret opens the key bundle the link carries; it must never reach the server.
+	const sent: string[] = [];
+	phone.on('request', (r) =>
+		sent.push(r.url() + (r.postData() ?? '') + JSON.stringify(r.headers()))
+	);
 	await phone.goto(link);
 	await expect(phone.getByText('This link adds a passkey for Cedar')).toBeVisible();
 	await expectAccessible(phone);
@@ -45,10 +69,19 @@ test('add a second passkey from another device through a one-time link', async (
 	await phone.getByRole('button', { name: 'Create passkey' }).click();
 	await expect(phone.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
 	expect(await countRows(app.db, 'passkeys')).toBe(2);
+	// The sealed copy was deleted on use, and the phone made its own PRF wrap.
+	expect(await countRows(app.db, 'handovers')).toBe(0);
+	expect(await countRows(app.db, 'key_wraps')).toBe(2);
+	expect(phone.url()).not.toContain(secret);
 
-	// The phone signs in on its own later, and the link does not work twice.
+	// The phone signs in and unlocks on its own later, and the link does not work twice.
 	await signOut(phone, app.origin);
 	await signIn(phone, app.origin);
+	await phone.goto(`${app.origin}/account/keys`);
+	await expect(phone.getByRole('heading', { name: 'This device' })).toBeVisible();
+	expect(sent.length).toBeGreaterThan(3);
+	expect(sent.filter((s) => s.includes(secret))).toEqual([]);
+	expect(app.output()).not.toContain(secret);
 	const reuse = await phone.goto(link);
 	expect(reuse?.status()).toBe(410);
 
@@ -65,6 +98,8 @@ test('add a second passkey from another device through a one-time link', async (
 	await oldPhone.getByRole('button', { name: 'Yes, remove Old phone' }).click();
 	await expect(laptop.getByText('The passkey was removed.')).toBeVisible();
 	expect(await countRows(app.db, 'passkeys')).toBe(1);
+	// Its key wrap went with it.
+	expect(await countRows(app.db, 'key_wraps')).toBe(1);
 	await phoneContext.close();
 });
 
@@ -101,8 +136,10 @@ test('quick exit: button and Escape twice leave, end the session and wipe storag
 	await laptop.getByRole('link', { name: 'Quick exit' }).click();
 	await expect(laptop).toHaveURL('https://neutral.example/');
 	await expect.poll(() => countRows(app.db, 'sessions')).toBe(0);
+	// The remembered device is forgotten too, on the server and in this browser.
+	expect(await countRows(app.db, 'device_shares')).toBe(0);
 
-	await signIn(laptop, app.origin);
+	await signIn(laptop, app.origin, code);
 	// Same tab, same origin: what the page kept in sessionStorage was wiped on the way out.
 	expect(await laptop.evaluate(() => sessionStorage.getItem('draft'))).toBeNull();
 	await laptop.goto(`${app.origin}/account/passkeys`, { waitUntil: 'networkidle' });
@@ -116,7 +153,7 @@ test('quick exit: button and Escape twice leave, end the session and wipe storag
 });
 
 test('quick exit without script still leaves and ends the session', async ({ browser }) => {
-	await signIn(laptop, app.origin);
+	await signIn(laptop, app.origin, code);
 	// The same session, in a browser whose script does not run.
 	const noScript = await browser.newContext({ javaScriptEnabled: false });
 	await noScript.addCookies(await laptop.context().cookies());

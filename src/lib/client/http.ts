@@ -9,13 +9,13 @@ export class RequestProblem extends Error {
 	}
 }
 
-export async function postJson<T>(url: string, body: unknown): Promise<T> {
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
 	let res: Response;
 	try {
 		res = await fetch(url, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify(body),
+			method,
+			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
 			credentials: 'same-origin'
 		});
 	} catch {
@@ -27,3 +27,8 @@ export async function postJson<T>(url: string, body: unknown): Promise<T> {
 	}
 	return data as T;
 }
+
+export const postJson = <T>(url: string, body: unknown = {}) => request<T>('POST', url, body);
+export const putJson = <T>(url: string, body: unknown) => request<T>('PUT', url, body);
+export const getJson = <T>(url: string) => request<T>('GET', url);
+export const deleteJson = <T>(url: string) => request<T>('DELETE', url);

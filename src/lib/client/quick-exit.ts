@@ -1,8 +1,12 @@
+import { lockEverything } from './keyring';
+
 /**
  * Leaves at once: ends the session in the background, wipes what this site keeps in the
  * browser, and replaces the page so Back does not return to it.
  */
 export function quickExit(url: string) {
+	// Keys first: zeroed in memory and their storage deleted, before anything else can fail.
+	lockEverything();
 	try {
 		navigator.sendBeacon('/exit');
 	} catch {

@@ -7,6 +7,8 @@ import {
 	type PublicKeyCredentialRequestOptionsJSON,
 	type RegistrationResponseJSON
 } from '@simplewebauthn/browser';
+import { encodeBase64urlNoPadding } from '@oslojs/encoding';
+import type { BundleWrapJson } from '$lib/crypto/wrap';
 import { postJson, RequestProblem } from './http';
 
 export type PasskeyFailure =
@@ -46,9 +48,20 @@ function takePrf<T extends { clientExtensionResults: object }>(response: T): Uin
 	return first ? new Uint8Array(first) : null;
 }
 
-export type CeremonyResult = { next: string; prfOutput: Uint8Array | null };
+export type UnlockInfo = {
+	userId: string;
+	hasKeys: boolean;
+	passkeyWrap: BundleWrapJson | null;
+};
 
-export async function signInWithPasskey(): Promise<CeremonyResult> {
+export type SignInResult = {
+	next: string;
+	credentialId: string;
+	prfOutput: Uint8Array | null;
+	unlock: UnlockInfo;
+};
+
+export async function signInWithPasskey(): Promise<SignInResult> {
 	if (!browserSupportsWebAuthn()) throw new PasskeyError('unsupported');
 	const { challengeId, options } = await postJson<{
 		challengeId: string;
@@ -65,11 +78,11 @@ export async function signInWithPasskey(): Promise<CeremonyResult> {
 		throw toFailure(e);
 	}
 	const prfOutput = takePrf(response);
-	const { next } = await postJson<{ next: string }>('/api/webauthn/signin/verify', {
-		challengeId,
-		response
-	});
-	return { next, prfOutput };
+	const { next, unlock } = await postJson<{ next: string; unlock: UnlockInfo }>(
+		'/api/webauthn/signin/verify',
+		{ challengeId, response }
+	);
+	return { next, credentialId: response.id, prfOutput, unlock };
 }
 
 export type RegisterInput = {
@@ -79,7 +92,16 @@ export type RegisterInput = {
 	passkeyName: string;
 };
 
-export async function registerPasskey(input: RegisterInput): Promise<CeremonyResult> {
+export type RegisterResult = {
+	next: string;
+	userId: string;
+	credentialId: string;
+	prfOutput: Uint8Array | null;
+	/** For a device link made by an unlocked device: the bundle sealed under the `#` secret. */
+	handover: BundleWrapJson | null;
+};
+
+export async function registerPasskey(input: RegisterInput): Promise<RegisterResult> {
 	if (!browserSupportsWebAuthn()) throw new PasskeyError('unsupported');
 	const { challengeId, options } = await postJson<{
 		challengeId: string;
@@ -101,13 +123,38 @@ export async function registerPasskey(input: RegisterInput): Promise<CeremonyRes
 	// Some authenticators give no PRF output at creation; the encryption layer then asks
 	// for it with a get() right after. Either way it stays in this page.
 	const prfOutput = takePrf(response);
-	const { next } = await postJson<{ next: string }>('/api/webauthn/register/verify', {
-		kind: input.kind,
-		challengeId,
-		passkeyName: input.passkeyName,
-		response
-	});
-	return { next, prfOutput };
+	const result = await postJson<Omit<RegisterResult, 'prfOutput'>>(
+		'/api/webauthn/register/verify',
+		{ kind: input.kind, challengeId, passkeyName: input.passkeyName, response }
+	);
+	return { ...result, prfOutput };
+}
+
+/**
+ * Asks the person's passkey for its PRF output without signing in: a local ceremony with a
+ * random challenge that no server checks, used only to make or open a key wrap. Returns null
+ * when the authenticator has no PRF.
+ */
+export async function evaluatePrf(
+	credentialIds: string[]
+): Promise<{ credentialId: string; output: Uint8Array | null }> {
+	if (!browserSupportsWebAuthn()) throw new PasskeyError('unsupported');
+	const options = {
+		challenge: encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(32))),
+		allowCredentials: credentialIds.map((id) => ({ id, type: 'public-key' as const })),
+		userVerification: 'required' as const,
+		timeout: 120_000,
+		extensions: { prf: { eval: { first: await prfInput() } } }
+	};
+	let response: AuthenticationResponseJSON;
+	try {
+		response = await startAuthentication({
+			optionsJSON: options as unknown as PublicKeyCredentialRequestOptionsJSON
+		});
+	} catch (e) {
+		throw toFailure(e);
+	}
+	return { credentialId: response.id, output: takePrf(response) };
 }
 
 export { RequestProblem };

@@ -2,7 +2,7 @@ import { bin, encode, text } from './encoding';
 import { fail } from './errors';
 import { decodeBundle, encodeBundle, type Identity } from './identity';
 import { hkdf, open, randomBytes, seal } from './primitives';
-import { wipe } from './bytes';
+import { fromBase64url, toBase64url, wipe } from './bytes';
 
 /**
  * The key bundle at rest: `secretbox` under KEK = HKDF(ikm, salt, "kek/<kind>/v1" ‖ userId ‖
@@ -69,4 +69,17 @@ export async function unwrapBundle(
 export function combineShares(browserShare: Uint8Array, serverShare: Uint8Array): Uint8Array {
 	if (browserShare.length !== 32 || serverShare.length !== 32) fail('bad_length', 'share');
 	return encode('shares/v1', bin(browserShare), bin(serverShare));
+}
+
+/** The wire form: base64url strings, as the server stores them. */
+export type BundleWrapJson = { v: 1; kind: WrapKind; wrapId: string; salt: string; box: string };
+
+export function wrapToJson(wrap: BundleWrap): BundleWrapJson {
+	return { ...wrap, salt: toBase64url(wrap.salt), box: toBase64url(wrap.box) };
+}
+
+export function wrapFromJson(json: BundleWrapJson): BundleWrap {
+	if (json.v !== 1) fail('unknown_version', 'wrap');
+	if (!(WRAP_KINDS as readonly string[]).includes(json.kind)) fail('bad_encoding', 'wrap kind');
+	return { ...json, salt: fromBase64url(json.salt), box: fromBase64url(json.box) };
 }

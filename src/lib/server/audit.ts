@@ -16,13 +16,18 @@ export type AuditAction =
 	| 'invite.used'
 	| 'invite.revoked'
 	| 'device_link.created'
+	| 'recovery_link.created'
+	| 'keys.created'
+	| 'recovery_code.replaced'
+	| 'device.remembered'
+	| 'device.forgotten'
 	| 'facilitator.deactivated'
 	| 'org.updated';
 
 export type AuditEntry = {
 	actorId: string | null;
 	action: AuditAction;
-	objectType?: 'user' | 'passkey' | 'link' | 'org';
+	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device';
 	objectId?: string | null;
 };
 

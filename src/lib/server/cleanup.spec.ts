@@ -23,8 +23,8 @@ describe('cleanup', () => {
 		const user = await insertUser();
 		const idle = await createSession(user.id, now - config().sessionIdleMs - 1);
 		const live = await createSession(user.id, now - 1000);
-		const oldLink = await createDeviceLink(user.id, now - LINK_LIFETIME_MS.device - 1);
-		const newLink = await createDeviceLink(user.id, now);
+		const oldLink = await createDeviceLink(user.id, {}, now - LINK_LIFETIME_MS.device - 1);
+		const newLink = await createDeviceLink(user.id, {}, now);
 		await write((tx) =>
 			tx.insert(challenges).values([
 				{ id: 'old', challenge: 'x', ceremony: 'signin', expiresAt: now - 1 },

@@ -3,13 +3,19 @@ import { deleteExpiredSessions } from './auth/session';
 import { deleteExpiredChallenges } from './auth/webauthn';
 import { deleteOldRateLimits } from './auth/rate-limit';
 import { deleteExpiredLinks } from './links';
+import { deleteExpiredHandovers, deleteIdleDeviceShares } from './keys';
 
-/** Deletes what has outlived its purpose: sessions, challenges, links, rate-limit counters. */
+/**
+ * Deletes what has outlived its purpose: sessions (with their key shares), challenges, links,
+ * rate-limit counters, unused add-a-device handovers and devices unused for 30 days.
+ */
 export async function deleteExpired(now = Date.now()) {
 	await deleteExpiredSessions(now);
 	await deleteExpiredChallenges(now);
 	await deleteExpiredLinks(now);
 	await deleteOldRateLimits(now);
+	await deleteExpiredHandovers(now);
+	await deleteIdleDeviceShares(now);
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;

@@ -104,8 +104,8 @@ describe('links', () => {
 	test('expired links are deleted, live ones kept', async () => {
 		const user = await insertUser();
 		const later = T + 3_600_000;
-		const old = await createDeviceLink(user.id, T);
-		const fresh = await createDeviceLink(user.id, later);
+		const old = await createDeviceLink(user.id, {}, T);
+		const fresh = await createDeviceLink(user.id, {}, later);
 		await deleteExpiredLinks(T + LINK_LIFETIME_MS.device + 1);
 		expect(await linkRow(old.id)).toBeUndefined();
 		expect(await linkRow(fresh.id)).toBeDefined();

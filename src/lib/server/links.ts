@@ -6,6 +6,8 @@ import { generateId, generateToken, hashToken } from './auth/tokens';
 import { auditIn } from './audit';
 import { Problem } from './problem';
 import { linkToken } from './validation/webauthn';
+import { saveHandoverIn } from './keys';
+import type { HandoverWrap } from './validation/keys';
 
 type Tx = Parameters<Parameters<typeof write>[0]>[0];
 export type LinkKind = Link['kind'];
@@ -67,16 +69,35 @@ export async function createFacilitatorInvite(adminId: string, now = Date.now())
 	});
 }
 
-export async function createDeviceLink(userId: string, now = Date.now()) {
+/**
+ * An add-a-passkey link for `userId`. Made by the person themselves, with their key bundle
+ * sealed under the link's fragment secret; or by an admin after every passkey was lost, with
+ * nothing sealed (the recovery code then restores the keys).
+ */
+export async function createDeviceLink(
+	userId: string,
+	options: { createdBy?: string; handover?: HandoverWrap | null } = {},
+	now = Date.now()
+) {
+	const createdBy = options.createdBy ?? userId;
 	return write(async (tx) => {
-		const link = await insertLink(tx, 'device', userId, userId, now);
-		await auditIn(
-			tx,
-			{ actorId: userId, action: 'device_link.created', objectType: 'link', objectId: link.id },
-			now
-		);
+		const link = await insertLink(tx, 'device', createdBy, userId, now);
+		if (options.handover) await saveHandoverIn(tx, link.id, options.handover, link.expiresAt);
+		const action = createdBy === userId ? 'device_link.created' : 'recovery_link.created';
+		await auditIn(tx, { actorId: createdBy, action, objectType: 'link', objectId: link.id }, now);
 		return link;
 	});
+}
+
+/**
+ * After someone lost every passkey: an admin makes them an add-a-passkey link. It carries no
+ * keys; the person's recovery code opens their keys again on the new passkey.
+ */
+export async function createRecoveryLink(adminId: string, userId: string, now = Date.now()) {
+	if (adminId === userId) throw new Problem(409, 'cannot_recover_self');
+	const [user] = await getDb().select().from(users).where(eq(users.id, userId));
+	if (!user || user.status !== 'active') throw new Problem(404, 'person_not_found');
+	return createDeviceLink(userId, { createdBy: adminId }, now);
 }
 
 /** Checks a link without using it up; the problem says why it cannot be used. */

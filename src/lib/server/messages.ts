@@ -1,7 +1,7 @@
 import { m } from '$lib/paraglide/messages.js';
 import type { ProblemCode } from './problem';
 
-const MESSAGES: Record<ProblemCode | 'not_found' | 'unexpected', () => string> = {
+const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	bad_request: m.problem_bad_request,
 	signin_required: m.problem_signin_required,
 	forbidden: m.problem_forbidden,
@@ -20,6 +20,13 @@ const MESSAGES: Record<ProblemCode | 'not_found' | 'unexpected', () => string> =
 	account_inactive: m.problem_account_inactive,
 	facilitator_not_found: m.problem_facilitator_not_found,
 	cannot_deactivate_self: m.problem_cannot_deactivate_self,
+	keys_exist: m.problem_keys_exist,
+	keys_missing: m.problem_keys_missing,
+	device_forgotten: m.problem_device_forgotten,
+	version_conflict: m.problem_version_conflict,
+	too_many: m.problem_too_many,
+	cannot_recover_self: m.problem_cannot_recover_self,
+	person_not_found: m.problem_person_not_found,
 	not_found: m.problem_not_found,
 	unexpected: m.problem_unexpected
 };

@@ -30,4 +30,12 @@ export type ProblemCode =
 	| 'passkey_exists'
 	| 'account_inactive'
 	| 'facilitator_not_found'
-	| 'cannot_deactivate_self';
+	| 'cannot_deactivate_self'
+	| 'keys_exist'
+	| 'keys_missing'
+	| 'device_forgotten'
+	| 'version_conflict'
+	| 'too_many'
+	| 'cannot_recover_self'
+	| 'person_not_found'
+	| 'not_found';

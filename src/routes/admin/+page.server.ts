@@ -11,6 +11,7 @@ import {
 } from '$lib/server/org';
 import {
 	createFacilitatorInvite,
+	createRecoveryLink,
 	listFacilitatorInvites,
 	revokeFacilitatorInvite
 } from '$lib/server/links';
@@ -63,6 +64,20 @@ export const actions: Actions = {
 		return attempt('revoke', async () => {
 			await revokeFacilitatorInvite(admin.id, input.id);
 			return { form: 'revoke', done: m.admin_invite_revoked_done() };
+		});
+	},
+	recover: async (event) => {
+		const admin = requireOrgRole(event, ADMIN);
+		const input = await parseForm(event.request, Id);
+		if (!input) return fail(400, { form: 'recover', problem: m.problem_bad_request() });
+		return attempt('recover', async () => {
+			const link = await createRecoveryLink(admin.id, input.id);
+			return {
+				form: 'recover',
+				person: input.id,
+				url: config().origin + link.path,
+				expiresAt: link.expiresAt
+			};
 		});
 	},
 	deactivate: async (event) => {

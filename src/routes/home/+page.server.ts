@@ -1,8 +1,12 @@
+import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
+import { getIdentity } from '$lib/server/keys';
 import { requireUser } from '$lib/server/auth/guards';
 import { m } from '$lib/paraglide/messages.js';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
+	// An account made before its keys (the tab closed midway) sets them up first.
+	if (!(await getIdentity(user.id))) redirect(303, '/keys/new');
 	return { me: user, pageTitle: m.home_title() };
 };

@@ -1,5 +1,6 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { problemMessage } from '../messages';
+import { Problem } from '../problem';
 import type { SessionUser } from './session';
 
 // Every load, action and endpoint calls one of these itself: a layout guard does not
@@ -21,4 +22,11 @@ export function requireOrgRole(event: Ev, roles: readonly OrgRole[]): SessionUse
 		error(403, { message: problemMessage('forbidden'), code: 'forbidden' });
 	}
 	return user;
+}
+
+/** For JSON endpoints: no redirect, a 401 the page's script can explain. */
+export function requireSession(event: Ev): { user: SessionUser; sessionId: string } {
+	const { user, sessionId } = event.locals;
+	if (!user || !sessionId) throw new Problem(401, 'signin_required');
+	return { user, sessionId };
 }

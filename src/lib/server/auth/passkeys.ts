@@ -1,3 +1,4 @@
+import { deletePasskeyWrapIn } from '../keys';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { getDb, write } from '../db';
 import { passkeys } from '../db/schema';
@@ -53,6 +54,8 @@ export async function removePasskey(userId: string, passkeyId: string, now = Dat
 			.where(eq(passkeys.userId, userId));
 		if ((total?.n ?? 0) <= 1) throw new Problem(409, 'passkey_last');
 		await tx.delete(passkeys).where(eq(passkeys.id, passkeyId));
+		// Its key wrap goes with it: a removed passkey must not unlock anything.
+		await deletePasskeyWrapIn(tx, userId, passkeyId);
 		await auditIn(
 			tx,
 			{ actorId: userId, action: 'passkey.removed', objectType: 'passkey', objectId: passkeyId },

@@ -179,7 +179,7 @@ describe('registration challenges', () => {
 		const owner = await insertUser();
 		const other = await insertUser();
 		await insertPasskey(owner.id);
-		const link = await createDeviceLink(owner.id, T);
+		const link = await createDeviceLink(owner.id, {}, T);
 		const before = await challengeCount();
 		await expectProblem(
 			beginRegistration({ kind: 'device', token: link.token, signedInUserId: other.id }, T),

@@ -16,6 +16,7 @@ import { checkLink, consumeLinkIn, findLink, type LinkKind } from '../links';
 import { ensureDeploymentIdIn, getOrgSettings } from '../org';
 import { Problem } from '../problem';
 import { generateId } from './tokens';
+import { takeHandoverIn } from '../keys';
 
 // Relying party: the host of ORIGIN. Passkeys made for one host never work on another,
 // so ORIGIN must be the address people actually use (https beyond localhost).
@@ -154,6 +155,8 @@ export async function finishRegistration(finish: RegistrationFinish, now = Date.
 			if (!user || user.status !== 'active') throw new Problem(403, 'account_inactive');
 		}
 		await consumeLinkIn(tx, linkId, finish.kind, userId, now);
+		// A device link may carry the key bundle sealed for the new device: read once, deleted.
+		const handover = finish.kind === 'device' ? await takeHandoverIn(tx, linkId, now) : null;
 		const [existing] = await tx.select().from(passkeys).where(eq(passkeys.id, credential.id));
 		if (existing) throw new Problem(409, 'passkey_exists');
 		await tx.insert(passkeys).values({
@@ -186,7 +189,7 @@ export async function finishRegistration(finish: RegistrationFinish, now = Date.
 			{ actorId, action: 'passkey.added', objectType: 'passkey', objectId: credential.id },
 			now
 		);
-		return { userId };
+		return { userId, credentialId: credential.id, handover };
 	});
 }
 
@@ -248,7 +251,7 @@ export async function finishSignIn(
 			{ actorId: user.id, action: 'signin', objectType: 'passkey', objectId: passkey.id },
 			now
 		);
-		return { userId: user.id };
+		return { userId: user.id, credentialId: passkey.id };
 	});
 }
 

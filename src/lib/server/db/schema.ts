@@ -1,4 +1,12 @@
-import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+	blob,
+	index,
+	integer,
+	primaryKey,
+	sqliteTable,
+	text,
+	uniqueIndex
+} from 'drizzle-orm/sqlite-core';
 
 // Times are stored as integer milliseconds since the epoch (UTC) throughout.
 
@@ -50,7 +58,12 @@ export const sessions = sqliteTable(
 			.references(() => users.id, { onDelete: 'cascade' }),
 		createdAt: integer('created_at').notNull(),
 		lastActiveAt: integer('last_active_at').notNull(),
-		expiresAt: integer('expires_at').notNull()
+		expiresAt: integer('expires_at').notNull(),
+		// The server half of this session's key share (base64url): with the browser half it
+		// unlocks the key bundle after a reload. It dies with the session.
+		keyShare: text('key_share'),
+		// The remembered device this session unlocked with, so quick exit can forget it.
+		deviceId: text('device_id')
 	},
 	(t) => [index('sessions_user_idx').on(t.userId)]
 );
@@ -122,6 +135,90 @@ export const auditEvents = sqliteTable(
 		objectId: text('object_id')
 	},
 	(t) => [index('audit_at_idx').on(t.at), index('audit_actor_idx').on(t.actorId)]
+);
+
+/** A person's public keys. The secret halves exist only wrapped (key_wraps) and in browsers. */
+export const identities = sqliteTable('identities', {
+	userId: text('user_id')
+		.primaryKey()
+		.references(() => users.id, { onDelete: 'cascade' }),
+	keyVersion: integer('key_version').notNull(),
+	boxPk: text('box_pk').notNull(),
+	signPk: text('sign_pk').notNull(),
+	createdAt: integer('created_at').notNull()
+});
+
+/**
+ * The key bundle wrapped under a passkey's PRF output (one per credential) or under the
+ * recovery code (one per person). Opaque to the server: salt and secretbox, base64url.
+ */
+export const keyWraps = sqliteTable(
+	'key_wraps',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['prf', 'recovery'] }).notNull(),
+		// The credential id for `prf` (removed with the passkey); a random id for `recovery`.
+		wrapId: text('wrap_id').notNull(),
+		salt: text('salt').notNull(),
+		box: text('box').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [uniqueIndex('key_wraps_user_kind_wrap').on(t.userId, t.kind, t.wrapId)]
+);
+
+/**
+ * The server half of a remembered device's key share. The browser half stays in that
+ * browser; a copied profile without a signed-in session unlocks nothing.
+ */
+export const deviceShares = sqliteTable(
+	'device_shares',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		share: text('share').notNull(),
+		createdAt: integer('created_at').notNull(),
+		lastUsedAt: integer('last_used_at').notNull()
+	},
+	(t) => [index('device_shares_user_idx').on(t.userId)]
+);
+
+/** The key bundle sealed for an add-a-device link, under the link's fragment secret. */
+export const handovers = sqliteTable('handovers', {
+	linkId: text('link_id')
+		.primaryKey()
+		.references(() => links.id, { onDelete: 'cascade' }),
+	wrapId: text('wrap_id').notNull(),
+	salt: text('salt').notNull(),
+	box: text('box').notNull(),
+	expiresAt: integer('expires_at').notNull()
+});
+
+/**
+ * Encrypted objects addressed to their owner only: personal state and notebook pages. Only
+ * the latest version is kept; a tombstone keeps its header (so versions never go back) and
+ * loses its body and wrap.
+ */
+export const personalEnvelopes = sqliteTable(
+	'personal_envelopes',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		objectId: text('object_id').notNull(),
+		kind: text('kind', { enum: ['personal-state', 'notebook'] }).notNull(),
+		version: integer('version').notNull(),
+		header: text('header').notNull(),
+		body: text('body'),
+		wrap: text('wrap'),
+		size: integer('size').notNull(),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.objectId] })]
 );
 
 export type User = typeof users.$inferSelect;

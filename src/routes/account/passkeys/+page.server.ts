@@ -3,9 +3,7 @@ import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { listPasskeys, removePasskey, renamePasskey } from '$lib/server/auth/passkeys';
-import { createDeviceLink } from '$lib/server/links';
 import { attempt, parseForm } from '$lib/server/forms';
-import { config } from '$lib/server/config';
 import { m } from '$lib/paraglide/messages.js';
 
 const PasskeyId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,1400}$/));
@@ -17,7 +15,11 @@ const Remove = v.object({ id: PasskeyId });
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	return { passkeys: await listPasskeys(user.id), pageTitle: m.passkeys_title() };
+	return {
+		userId: user.id,
+		passkeys: await listPasskeys(user.id),
+		pageTitle: m.passkeys_title()
+	};
 };
 
 export const actions: Actions = {
@@ -38,11 +40,5 @@ export const actions: Actions = {
 			await removePasskey(user.id, input.id);
 			return { form: 'remove', done: m.passkeys_removed() };
 		});
-	},
-	addDevice: async (event) => {
-		const user = requireUser(event);
-		const link = await createDeviceLink(user.id);
-		// The link is shown once, to its owner; the encryption layer will add a `#` secret.
-		return { form: 'addDevice', url: config().origin + link.path, expiresAt: link.expiresAt };
 	}
 };

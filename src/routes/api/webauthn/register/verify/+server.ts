@@ -20,10 +20,15 @@ const Body = v.object({
 
 export const POST = jsonEndpoint(async ({ request, cookies, locals }) => {
 	const body = await parseJson(request, Body);
-	const { userId } = await finishRegistration({ ...body, signedInUserId: locals.user?.id ?? null });
+	const { userId, credentialId, handover } = await finishRegistration({
+		...body,
+		signedInUserId: locals.user?.id ?? null
+	});
 	// A new passkey signs its device in with a fresh session token.
 	if (locals.sessionId) await invalidateSession(locals.sessionId);
 	const session = await createSession(userId);
 	setSessionCookie(cookies, session.token, session.expiresAt);
-	return json({ ok: true, next: '/home' });
+	// New accounts make their keys next; a new device opens the handover or asks for the code.
+	const next = body.kind === 'device' ? '/home' : '/keys/new';
+	return json({ ok: true, next, userId, credentialId, handover });
 });

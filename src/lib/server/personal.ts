@@ -1,0 +1,87 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { getDb, write } from './db';
+import { personalEnvelopes } from './db/schema';
+import { Problem } from './problem';
+import type { PersonalEnvelopeInput } from './validation/keys';
+
+/**
+ * Envelopes addressed to their owner only (personal state, notebook pages). The server sees
+ * sizes, versions and times; the header, body and wrap are opaque to it.
+ */
+
+type Kind = PersonalEnvelopeInput['kind'];
+export const MAX_PERSONAL_OBJECTS = 2000;
+
+function toJson(row: typeof personalEnvelopes.$inferSelect) {
+	return {
+		v: 1 as const,
+		kind: row.kind,
+		objectId: row.objectId,
+		version: row.version,
+		deleted: row.body === null,
+		header: row.header,
+		body: row.body,
+		wrap: row.wrap,
+		updatedAt: row.updatedAt
+	};
+}
+export type PersonalEnvelope = ReturnType<typeof toJson>;
+
+export async function listPersonal(userId: string, kind: Kind) {
+	const rows = await getDb()
+		.select()
+		.from(personalEnvelopes)
+		.where(and(eq(personalEnvelopes.userId, userId), eq(personalEnvelopes.kind, kind)))
+		.orderBy(asc(personalEnvelopes.updatedAt));
+	return rows.map(toJson);
+}
+
+export async function getPersonal(userId: string, objectId: string) {
+	const [row] = await getDb()
+		.select()
+		.from(personalEnvelopes)
+		.where(and(eq(personalEnvelopes.userId, userId), eq(personalEnvelopes.objectId, objectId)));
+	return row ? toJson(row) : null;
+}
+
+/**
+ * Stores the next version of an object. Versions go up by exactly one, so two devices writing
+ * at once cannot silently overwrite each other: the slower one is told to reload. A tombstone
+ * keeps only its header, so the version can never go back.
+ */
+export async function putPersonal(userId: string, input: PersonalEnvelopeInput, now = Date.now()) {
+	const { objectId, kind, version, deleted } = input;
+	if (deleted !== (input.body === null) || deleted !== (input.wrap === null)) {
+		throw new Problem(400, 'bad_request');
+	}
+	if (kind === 'personal-state' && objectId !== 'state') throw new Problem(400, 'bad_request');
+	await write(async (tx) => {
+		const [existing] = await tx
+			.select({ version: personalEnvelopes.version, kind: personalEnvelopes.kind })
+			.from(personalEnvelopes)
+			.where(and(eq(personalEnvelopes.userId, userId), eq(personalEnvelopes.objectId, objectId)));
+		if (existing && existing.kind !== kind) throw new Problem(400, 'bad_request');
+		if (version !== (existing?.version ?? 0) + 1) throw new Problem(409, 'version_conflict');
+		const values = {
+			version,
+			header: input.header,
+			body: input.body,
+			wrap: input.wrap,
+			size: input.header.length + (input.body?.length ?? 0),
+			updatedAt: now
+		};
+		if (existing) {
+			await tx
+				.update(personalEnvelopes)
+				.set(values)
+				.where(and(eq(personalEnvelopes.userId, userId), eq(personalEnvelopes.objectId, objectId)));
+			return;
+		}
+		const all = await tx
+			.select({ objectId: personalEnvelopes.objectId })
+			.from(personalEnvelopes)
+			.where(eq(personalEnvelopes.userId, userId));
+		if (all.length >= MAX_PERSONAL_OBJECTS) throw new Problem(413, 'too_many');
+		await tx.insert(personalEnvelopes).values({ userId, objectId, kind, ...values });
+	});
+}
