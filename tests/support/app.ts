@@ -9,6 +9,8 @@ export type App = {
 	origin: string;
 	setupUrl: string;
 	db: Client;
+	/** The database file; its `-wal` sits beside it. */
+	dbPath: string;
 	output: () => string;
 	stop: () => Promise<void>;
 };
@@ -63,6 +65,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<App> {
 		origin,
 		setupUrl,
 		db,
+		dbPath,
 		output: () => out,
 		stop: async () => {
 			db.close();

@@ -23,3 +23,14 @@ export function failureMessage(e: unknown): string {
 	if (e instanceof RequestProblem) return e.code === 'offline' ? m.offline() : e.message;
 	return m.passkey_failed();
 }
+
+/** Plain words for content that could not be opened or saved; no blame, nothing technical. */
+export function contentProblem(e: unknown): string {
+	if (e instanceof CryptoError) {
+		if (e.code === 'rolled_back') return m.content_rolled_back();
+		return m.content_unreadable();
+	}
+	if (e instanceof Error && e.message === 'withheld') return m.content_withheld();
+	if (e instanceof RequestProblem) return e.code === 'offline' ? m.offline() : e.message;
+	return m.content_unreadable();
+}

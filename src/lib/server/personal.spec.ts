@@ -15,8 +15,8 @@ function page(objectId: string, version: number, deleted = false) {
 		version,
 		deleted,
 		header: b64(200, version),
-		body: deleted ? null : b64(1000, version),
-		wrap: deleted ? null : b64(100, version)
+		body: b64(deleted ? 40 : 1000, version),
+		wrap: b64(100, version)
 	};
 }
 
@@ -42,23 +42,22 @@ describe('personal envelopes', () => {
 		expect(await listPersonal(a.id, 'notebook')).toHaveLength(1);
 	});
 
-	test('a tombstone drops body and wrap but keeps the version', async () => {
+	test('a tombstone keeps only an empty body and its version', async () => {
 		const user = await insertUser();
 		await putPersonal(user.id, page('p1', 1), T);
 		await putPersonal(user.id, page('p1', 2, true), T + 1);
 		expect(await getPersonal(user.id, 'p1')).toMatchObject({
 			version: 2,
 			deleted: true,
-			body: null,
-			wrap: null
+			body: b64(40, 2)
 		});
 		await expectProblem(putPersonal(user.id, page('p1', 1), T + 2), 409, 'version_conflict');
 	});
 
-	test('a half tombstone, a kind change or a wrongly named state is refused', async () => {
+	test('a tombstone with content, a kind change or a wrongly named state is refused', async () => {
 		const user = await insertUser();
 		await expectProblem(
-			putPersonal(user.id, { ...page('p1', 1), body: null }, T),
+			putPersonal(user.id, { ...page('p1', 1), deleted: true }, T),
 			400,
 			'bad_request'
 		);

@@ -11,6 +11,7 @@ import type { PersonalEnvelopeInput } from './validation/keys';
 
 type Kind = PersonalEnvelopeInput['kind'];
 export const MAX_PERSONAL_OBJECTS = 2000;
+const TOMBSTONE_BODY_CHARS = 64;
 
 function toJson(row: typeof personalEnvelopes.$inferSelect) {
 	return {
@@ -18,7 +19,7 @@ function toJson(row: typeof personalEnvelopes.$inferSelect) {
 		kind: row.kind,
 		objectId: row.objectId,
 		version: row.version,
-		deleted: row.body === null,
+		deleted: row.deleted,
 		header: row.header,
 		body: row.body,
 		wrap: row.wrap,
@@ -51,9 +52,8 @@ export async function getPersonal(userId: string, objectId: string) {
  */
 export async function putPersonal(userId: string, input: PersonalEnvelopeInput, now = Date.now()) {
 	const { objectId, kind, version, deleted } = input;
-	if (deleted !== (input.body === null) || deleted !== (input.wrap === null)) {
-		throw new Problem(400, 'bad_request');
-	}
+	// A tombstone's body is an empty secretbox (40 bytes): nothing of the content stays.
+	if (deleted && input.body.length > TOMBSTONE_BODY_CHARS) throw new Problem(400, 'bad_request');
 	if (kind === 'personal-state' && objectId !== 'state') throw new Problem(400, 'bad_request');
 	await write(async (tx) => {
 		const [existing] = await tx
@@ -64,10 +64,11 @@ export async function putPersonal(userId: string, input: PersonalEnvelopeInput, 
 		if (version !== (existing?.version ?? 0) + 1) throw new Problem(409, 'version_conflict');
 		const values = {
 			version,
+			deleted,
 			header: input.header,
 			body: input.body,
 			wrap: input.wrap,
-			size: input.header.length + (input.body?.length ?? 0),
+			size: input.header.length + input.body.length,
 			updatedAt: now
 		};
 		if (existing) {

@@ -200,8 +200,8 @@ export const handovers = sqliteTable('handovers', {
 
 /**
  * Encrypted objects addressed to their owner only: personal state and notebook pages. Only
- * the latest version is kept; a tombstone keeps its header (so versions never go back) and
- * loses its body and wrap.
+ * the latest version is kept. A deleted page becomes a tombstone: the next version, with an
+ * empty body, so the content is gone and the version can never go back.
  */
 export const personalEnvelopes = sqliteTable(
 	'personal_envelopes',
@@ -212,9 +212,10 @@ export const personalEnvelopes = sqliteTable(
 		objectId: text('object_id').notNull(),
 		kind: text('kind', { enum: ['personal-state', 'notebook'] }).notNull(),
 		version: integer('version').notNull(),
+		deleted: integer('deleted', { mode: 'boolean' }).notNull(),
 		header: text('header').notNull(),
-		body: text('body'),
-		wrap: text('wrap'),
+		body: text('body').notNull(),
+		wrap: text('wrap').notNull(),
 		size: integer('size').notNull(),
 		updatedAt: integer('updated_at').notNull()
 	},

@@ -45,6 +45,7 @@ export type RecoveryWrap = v.InferOutput<typeof recoveryWrap>;
 export type HandoverWrap = v.InferOutput<typeof handoverWrap>;
 
 // A personal envelope: a header, a body and one wrap to its owner (see crypto/envelope.ts).
+// A tombstone keeps its own empty body and wrap, so its owner can tell it is really theirs.
 export const NOTEBOOK_MAX_BYTES = 256 * 1024;
 export const personalEnvelope = v.object({
 	v: v.literal(1),
@@ -53,7 +54,7 @@ export const personalEnvelope = v.object({
 	version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
 	deleted: v.boolean(),
 	header: b64urlUpTo(4096),
-	body: v.nullable(b64urlUpTo(NOTEBOOK_MAX_BYTES + 1024)),
-	wrap: v.nullable(b64urlUpTo(512))
+	body: b64urlUpTo(NOTEBOOK_MAX_BYTES + 1024),
+	wrap: b64urlUpTo(512)
 });
 export type PersonalEnvelopeInput = v.InferOutput<typeof personalEnvelope>;

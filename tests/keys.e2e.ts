@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { countRows, startApp, type App } from './support/app';
+import { newDevice } from './support/passkeys';
+import { expectAccessible } from './support/axe';
+import { createAccount, signIn, signOut, unlockWithCode } from './support/flows';
+
+let app: App;
+let admin: Page;
+
+test.beforeAll(async ({ browser }) => {
+	app = await startApp();
+	admin = (await newDevice(await browser.newContext(), true)).page;
+	await createAccount(admin, app.setupUrl, 'Alder', 'Desk');
+});
+test.afterAll(async () => {
+	await app.stop();
+});
+
+/** Everything the browser sent and received, as text, to search for a canary. */
+function recordTraffic(page: Page) {
+	const seen: string[] = [];
+	page.on('request', (r) => {
+		seen.push(r.url(), JSON.stringify(r.headers()), r.postData() ?? '');
+	});
+	page.on('response', async (r) => {
+		seen.push(JSON.stringify(await r.allHeaders()));
+		const body = await r.body().catch(() => null);
+		if (body) seen.push(body.toString('latin1'));
+	});
+	return seen;
+}
+
+async function writePage(page: Page, text: string) {
+	await page.goto(`${app.origin}/notebook`);
+	await page.getByLabel('Write here').fill(text);
+	await page.getByRole('button', { name: 'Save' }).click();
+	await expect(page.getByText('Saved.')).toBeVisible();
+	await expect(page.getByRole('listitem').filter({ hasText: text })).toBeVisible();
+}
+
+test('PRF: one tap signs in and unlocks; a reload stays unlocked; the canary never leaves the browser', async () => {
+	const canary = `canary-${crypto.randomUUID()}`;
+	const traffic = recordTraffic(admin);
+	await writePage(admin, `A private page: ${canary}\nSecond line.`);
+	await expectAccessible(admin);
+	await admin.screenshot({ path: 'test-results/notebook.png', fullPage: true });
+	await admin.setViewportSize({ width: 390, height: 844 });
+	await admin.screenshot({ path: 'test-results/notebook-phone.png', fullPage: true });
+	await admin.setViewportSize({ width: 1280, height: 800 });
+
+	// Change it and read it back after a reload: the session share unlocks without a tap.
+	const item = admin.getByRole('listitem').filter({ hasText: canary });
+	await item.getByRole('button', { name: 'Change' }).click();
+	await admin.getByLabel('Change this page').fill(`Changed: ${canary}`);
+	await admin.getByRole('button', { name: 'Save' }).nth(1).click();
+	await expect(admin.getByText(`Changed: ${canary}`)).toBeVisible();
+	await admin.reload();
+	await expect(admin.getByText(`Changed: ${canary}`)).toBeVisible();
+	await expect(admin).toHaveURL(`${app.origin}/notebook`);
+
+	// Signing out and in again: the passkey's PRF output opens the keys in the same tap.
+	await signOut(admin, app.origin);
+	await signIn(admin, app.origin);
+	await admin.goto(`${app.origin}/notebook`);
+	await expect(admin.getByText(`Changed: ${canary}`)).toBeVisible();
+
+	// The canary is in no request, response, server log, database file or WAL.
+	expect(traffic.length).toBeGreaterThan(20);
+	expect(traffic.filter((t) => t.includes(canary))).toEqual([]);
+	expect(app.output()).not.toContain(canary);
+	await app.db.execute('SELECT count(*) FROM personal_envelopes');
+	for (const file of [app.dbPath, `${app.dbPath}-wal`]) {
+		if (existsSync(file)) expect(readFileSync(file).includes(canary)).toBe(false);
+	}
+	expect(await countRows(app.db, 'personal_envelopes')).toBeGreaterThanOrEqual(2);
+});
+
+test('deleting a page leaves a tombstone with no text', async () => {
+	await writePage(admin, 'To be deleted soon');
+	const item = admin.getByRole('listitem').filter({ hasText: 'To be deleted soon' });
+	await item.getByText('Delete', { exact: true }).click();
+	await item.getByRole('button', { name: 'Yes, delete this page' }).click();
+	await expect(admin.getByText('The page was deleted.')).toBeVisible();
+	await expect(admin.getByText('To be deleted soon')).toHaveCount(0);
+	const rows = await app.db.execute(
+		"SELECT count(*) AS n FROM personal_envelopes WHERE kind = 'notebook' AND deleted = 1"
+	);
+	expect(Number(rows.rows[0]?.n)).toBe(1);
+});
+
+test('recovery after losing every passkey: a new passkey link from an admin and the recovery code', async ({
+	browser
+}) => {
+	// A facilitator joins and writes something.
+	await admin.goto(`${app.origin}/admin`);
+	await admin.getByRole('button', { name: 'Make an invitation link' }).click();
+	const invite = await admin.getByLabel('Invitation link').inputValue();
+	const lost = await newDevice(await browser.newContext(), true);
+	const code = await createAccount(lost.page, invite, 'Birch');
+	await writePage(lost.page, 'Written before the phone was lost');
+	await lost.page.context().close();
+
+	// Every passkey is gone; the admin makes a link that adds a new one.
+	await admin.goto(`${app.origin}/admin`);
+	const birch = admin.getByRole('listitem').filter({ hasText: 'Birch' });
+	await birch.getByText('Lost all their passkeys?').click();
+	await birch.getByRole('button', { name: 'Make a new passkey link for Birch' }).click();
+	const link = await birch.getByLabel('New passkey link').inputValue();
+	await expectAccessible(admin);
+
+	const fresh = await newDevice(await browser.newContext(), true);
+	await fresh.page.goto(link);
+	await fresh.page.getByRole('button', { name: 'Create passkey' }).click();
+	// The link carried no keys: the recovery code opens the same keys again.
+	await unlockWithCode(fresh.page, code);
+	await expect(fresh.page).toHaveURL(`${app.origin}/home`);
+	await fresh.page.goto(`${app.origin}/notebook`);
+	await expect(fresh.page.getByText('Written before the phone was lost')).toBeVisible();
+
+	// The new passkey now unlocks by itself.
+	await signOut(fresh.page, app.origin);
+	await signIn(fresh.page, app.origin);
+
+	// A new recovery code replaces the old one, which stops working.
+	await fresh.page.goto(`${app.origin}/account/keys`);
+	await fresh.page.getByText('Make a new recovery code').click();
+	await fresh.page.getByRole('button', { name: 'Make a new code now' }).click();
+	const newCode =
+		(await fresh.page.getByLabel('Recovery code', { exact: true }).textContent()) ?? '';
+	expect(newCode.trim()).not.toBe(code);
+	await expectAccessible(fresh.page);
+	await fresh.page.screenshot({ path: 'test-results/new-recovery-code.png', fullPage: true });
+	await fresh.page.getByLabel('I have kept my recovery code somewhere safe').check();
+	await fresh.page.getByRole('button', { name: 'Continue' }).click();
+	await expect(fresh.page.getByText('The old one no longer works.')).toBeVisible();
+
+	await fresh.page.goto(`${app.origin}/unlock`);
+	await fresh.page.getByLabel('Recovery code', { exact: true }).fill(code);
+	await fresh.page.getByRole('button', { name: 'Unlock', exact: true }).click();
+	await expect(fresh.page.getByText('does not open your key')).toBeVisible();
+	await unlockWithCode(fresh.page, newCode.trim());
+	await expect(fresh.page).toHaveURL(`${app.origin}/home`);
+});
+
+test('quick exit wipes the keys: storage, the server share and the session', async () => {
+	await admin.goto(`${app.origin}/notebook`);
+	await expect(admin.getByRole('heading', { name: 'Your pages' })).toBeVisible();
+	const shares = await app.db.execute(
+		'SELECT count(*) AS n FROM sessions WHERE key_share IS NOT NULL'
+	);
+	expect(Number(shares.rows[0]?.n)).toBeGreaterThan(0);
+	const before = await admin.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+	expect(before).toContain('circlekeeper-keys');
+
+	await admin.route('https://neutral.example/**', (route) =>
+		route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><p>Sunny</p>' })
+	);
+	await admin.getByRole('link', { name: 'Quick exit' }).click();
+	await expect(admin).toHaveURL('https://neutral.example/');
+	await expect.poll(() => countRows(app.db, 'sessions')).toBe(0);
+
+	// Back on the site in the same browser: nothing is left that could unlock.
+	await admin.goto(`${app.origin}/signin`);
+	const after = await admin.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+	expect(after).not.toContain('circlekeeper-keys');
+	await admin.goto(`${app.origin}/notebook`);
+	await expect(admin).toHaveURL(/\/signin/);
+});
