@@ -7,6 +7,7 @@ import { createAccount, signIn, signOut, unlockWithCode } from './support/flows'
 
 let app: App;
 let admin: Page;
+let birch: Page;
 
 test.beforeAll(async ({ browser }) => {
 	app = await startApp();
@@ -103,10 +104,10 @@ test('recovery after losing every passkey: a new passkey link from an admin and 
 
 	// Every passkey is gone; the admin makes a link that adds a new one.
 	await admin.goto(`${app.origin}/admin`);
-	const birch = admin.getByRole('listitem').filter({ hasText: 'Birch' });
-	await birch.getByText('Lost all their passkeys?').click();
-	await birch.getByRole('button', { name: 'Make a new passkey link for Birch' }).click();
-	const link = await birch.getByLabel('New passkey link').inputValue();
+	const birchItem = admin.getByRole('listitem').filter({ hasText: 'Birch' });
+	await birchItem.getByText('Lost all their passkeys?').click();
+	await birchItem.getByRole('button', { name: 'Make a new passkey link for Birch' }).click();
+	const link = await birchItem.getByLabel('New passkey link').inputValue();
 	await expectAccessible(admin);
 
 	const fresh = await newDevice(await browser.newContext(), true);
@@ -141,15 +142,66 @@ test('recovery after losing every passkey: a new passkey link from an admin and 
 	await expect(fresh.page.getByText('does not open your key')).toBeVisible();
 	await unlockWithCode(fresh.page, newCode.trim());
 	await expect(fresh.page).toHaveURL(`${app.origin}/home`);
+	birch = fresh.page;
+});
+
+async function readSafetyNumber(page: Page, name: string) {
+	await page.goto(`${app.origin}/people`);
+	await page.getByRole('link', { name }).click();
+	await expect(page.getByRole('heading', { name: `Safety number with ${name}` })).toBeVisible();
+	await expect(
+		page.getByRole('img', { name: 'The same safety number as a QR code' })
+	).toBeVisible();
+	// Twelve groups of five digits, each its own piece of text.
+	const groups = await page
+		.getByRole('main')
+		.getByText(/^\d{5}$/)
+		.allTextContents();
+	expect(groups).toHaveLength(12);
+	const digits = groups.join(' ');
+	return digits;
+}
+
+test('safety numbers match on both sides; a changed key after verifying is flagged', async () => {
+	const seenByAdmin = await readSafetyNumber(admin, 'Birch');
+	const seenByBirch = await readSafetyNumber(birch, 'Alder');
+	expect(seenByBirch).toBe(seenByAdmin);
+	await expectAccessible(birch);
+	await birch.setViewportSize({ width: 390, height: 844 });
+	await birch.screenshot({ path: 'test-results/safety-number-phone.png', fullPage: true });
+
+	await expect(admin.getByText('You have not marked this person as verified yet.')).toBeVisible();
+	await admin.getByRole('button', { name: 'The numbers match: mark as verified' }).click();
+	await expect(admin.getByText('You marked this person as verified on')).toBeVisible();
+	await admin.reload();
+	await expect(admin.getByText('You marked this person as verified on')).toBeVisible();
+
+	// The server (or whoever runs it) swaps in a key of its own for Birch.
+	const rows = await app.db.execute("SELECT users.id FROM users WHERE display_name = 'Birch'");
+	const birchId = String(rows.rows[0]?.id);
+	const forged = Buffer.alloc(32, 7).toString('base64url');
+	await app.db.execute({
+		sql: 'UPDATE identities SET box_pk = ? WHERE user_id = ?',
+		args: [forged, birchId]
+	});
+	await admin.reload();
+	await expect(admin.getByRole('alert')).toContainText('Their key changed after you verified it');
+	expect(await readSafetyNumber(admin, 'Birch')).not.toBe(seenByAdmin);
+	await expectAccessible(admin);
+	await admin.screenshot({ path: 'test-results/safety-number-changed.png', fullPage: true });
 });
 
 test('quick exit wipes the keys: storage, the server share and the session', async () => {
 	await admin.goto(`${app.origin}/notebook`);
 	await expect(admin.getByRole('heading', { name: 'Your pages' })).toBeVisible();
-	const shares = await app.db.execute(
-		'SELECT count(*) AS n FROM sessions WHERE key_share IS NOT NULL'
-	);
-	expect(Number(shares.rows[0]?.n)).toBeGreaterThan(0);
+	const alderSessions = async (where = '') => {
+		const rows = await app.db.execute(
+			`SELECT count(*) AS n FROM sessions JOIN users ON users.id = sessions.user_id
+			 WHERE users.display_name = 'Alder' ${where}`
+		);
+		return Number(rows.rows[0]?.n);
+	};
+	expect(await alderSessions('AND key_share IS NOT NULL')).toBe(1);
 	const before = await admin.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
 	expect(before).toContain('circlekeeper-keys');
 
@@ -158,7 +210,8 @@ test('quick exit wipes the keys: storage, the server share and the session', asy
 	);
 	await admin.getByRole('link', { name: 'Quick exit' }).click();
 	await expect(admin).toHaveURL('https://neutral.example/');
-	await expect.poll(() => countRows(app.db, 'sessions')).toBe(0);
+	// The session, and with it the server's share, is gone.
+	await expect.poll(() => alderSessions()).toBe(0);
 
 	// Back on the site in the same browser: nothing is left that could unlock.
 	await admin.goto(`${app.origin}/signin`);
