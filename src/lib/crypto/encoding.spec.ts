@@ -96,3 +96,17 @@ describe('decoder', () => {
 		expect(() => decoder('p/v1', bogus).list()).toThrow(CryptoError);
 	});
 });
+
+describe('decoding views', () => {
+	it('reads fields from a view into a larger buffer (a Node Buffer, a subarray)', () => {
+		const bytes = encode('p/v1', int(258), list([text('a')]));
+		const padded = new Uint8Array(bytes.length + 16);
+		padded.set(bytes, 16);
+		for (const view of [padded.subarray(16), Buffer.from(bytes)]) {
+			const d = decoder('p/v1', view);
+			expect(d.int()).toBe(258);
+			expect(d.list().map((x) => Array.from(x))).toEqual([[97]]);
+			d.end();
+		}
+	});
+});

@@ -107,14 +107,14 @@ function fields(bytes: Uint8Array) {
 		int(): number {
 			const b = field();
 			if (b.length !== 8) fail('bad_encoding', 'int');
-			const n = new DataView(b.buffer).getBigUint64(0);
+			const n = new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0);
 			if (n > BigInt(Number.MAX_SAFE_INTEGER)) fail('bad_encoding', 'int');
 			return Number(n);
 		},
 		list(): Uint8Array[] {
 			const b = field();
 			if (b.length < 4) fail('bad_encoding', 'list');
-			const count = new DataView(b.buffer, b.byteOffset).getUint32(0);
+			const count = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(0);
 			// Each item takes at least its 4-byte length, so a huge count cannot allocate much.
 			if (count > (b.length - 4) / 4) fail('bad_encoding', 'list');
 			const inner = fields(b.subarray(4));

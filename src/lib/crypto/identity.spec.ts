@@ -92,6 +92,8 @@ describe('key bundle', () => {
 
 	it('has a stable encoding (regression vector)', () => {
 		const hash = createHash('sha256').update(encodeBundle(fixedIdentity())).digest('hex');
-		expect(hash).toMatchInlineSnapshot(`"53de598bff07d397a4a3dde6223693a08c376e93a3d19fd3a7ccc00a879ac77a"`);
+		expect(hash).toMatchInlineSnapshot(
+			`"53de598bff07d397a4a3dde6223693a08c376e93a3d19fd3a7ccc00a879ac77a"`
+		);
 	});
 });

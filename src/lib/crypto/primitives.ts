@@ -105,8 +105,8 @@ export function sign(message: Uint8Array, signSk: Uint8Array): Uint8Array {
 
 // The group order L, little-endian: a canonical signature has S < L.
 const L = [
-	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
+	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
 ];
 
 function lessThanL(s: Uint8Array): boolean {
@@ -182,9 +182,7 @@ export async function verifySignature(
 	if (!lessThanL(signature.subarray(32)) || !isCanonicalPoint(r) || isSmallOrder(r)) {
 		fail('bad_signature');
 	}
-	const ok = options.forceFallback
-		? null
-		: await verifyWithWebCrypto(signPk, message, signature);
+	const ok = options.forceFallback ? null : await verifyWithWebCrypto(signPk, message, signature);
 	const valid = ok ?? nacl.sign.detached.verify(message, signature, signPk);
 	if (!valid) fail('bad_signature');
 }

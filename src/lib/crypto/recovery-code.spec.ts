@@ -6,7 +6,9 @@ import { formatRecoveryCode, newRecoveryCode, parseRecoveryCode } from './recove
 describe('recovery code', () => {
 	it('is 160 bits as 32 Crockford symbols and a check symbol, in groups of five', () => {
 		const code = formatRecoveryCode(newRecoveryCode());
-		expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{5}-){6}[0-9A-HJKMNP-TV-Z]{2}[0-9A-HJKMNP-TV-Z*~$=U]$/);
+		expect(code).toMatch(
+			/^([0-9A-HJKMNP-TV-Z]{5}-){6}[0-9A-HJKMNP-TV-Z]{2}[0-9A-HJKMNP-TV-Z*~$=U]$/
+		);
 	});
 
 	it('has known answers', () => {
@@ -14,9 +16,7 @@ describe('recovery code', () => {
 		const ones = new Uint8Array(20).fill(0xff);
 		// The check symbol is the whole 160-bit value mod 37, computed here with BigInt.
 		const expectedCheck = '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U'[Number((2n ** 160n - 1n) % 37n)];
-		expect(formatRecoveryCode(ones)).toBe(
-			'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZ' + expectedCheck
-		);
+		expect(formatRecoveryCode(ones)).toBe('ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZ' + expectedCheck);
 	});
 
 	it('reads back what it wrote, forgiving case, spaces and look-alike letters', () => {
