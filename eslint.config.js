@@ -30,6 +30,24 @@ export default ts.config(
 		}
 	},
 	{
+		// The crypto library runs in browsers and Node alike and never touches the server.
+		files: ['src/lib/crypto/**/*.ts'],
+		ignores: ['src/lib/crypto/**/*.spec.ts', 'src/lib/crypto/**/*.fixtures.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: ['$lib/server/*', '$lib/client/*', 'node:*', '$app/*', '../*'] }
+			]
+		}
+	},
+	{
+		// The server stores ciphertext and checks shapes; it never imports secret-key code.
+		files: ['src/lib/server/**/*.ts', 'src/routes/**/+server.ts', 'src/routes/**/+*.server.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: ['$lib/crypto/*', '$lib/client/*'] }]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

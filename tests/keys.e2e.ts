@@ -147,6 +147,7 @@ test('recovery after losing every passkey: a new passkey link from an admin and 
 
 async function readSafetyNumber(page: Page, name: string) {
 	await page.goto(`${app.origin}/people`);
+	await expectAccessible(page);
 	await page.getByRole('link', { name }).click();
 	await expect(page.getByRole('heading', { name: `Safety number with ${name}` })).toBeVisible();
 	await expect(
@@ -189,6 +190,38 @@ test('safety numbers match on both sides; a changed key after verifying is flagg
 	expect(await readSafetyNumber(admin, 'Birch')).not.toBe(seenByAdmin);
 	await expectAccessible(admin);
 	await admin.screenshot({ path: 'test-results/safety-number-changed.png', fullPage: true });
+});
+
+/** The slots this origin keeps in IndexedDB for key shares ('session', 'device:…'). */
+function storedSlots(page: Page) {
+	return page.evaluate(
+		() =>
+			new Promise<string[]>((resolve) => {
+				const req = indexedDB.open('circlekeeper-keys', 1);
+				req.onupgradeneeded = () => req.result.createObjectStore('shares', { keyPath: 'slot' });
+				req.onsuccess = () => {
+					const keys = req.result.transaction('shares').objectStore('shares').getAllKeys();
+					keys.onsuccess = () => {
+						resolve(keys.result.map(String));
+						req.result.close();
+					};
+				};
+			})
+	);
+}
+
+test('an expired session wipes the keys in the open tab', async () => {
+	await admin.goto(`${app.origin}/notebook`);
+	await expect(admin.getByRole('heading', { name: 'Your pages' })).toBeVisible();
+	expect(await storedSlots(admin)).toContain('session');
+	// The session ends on the server (idle expiry, or "sign out everywhere" elsewhere).
+	await app.db.execute('DELETE FROM sessions');
+	await admin.getByLabel('Write here').fill('Written after expiry');
+	await admin.getByRole('button', { name: 'Save' }).click();
+	await expect(admin).toHaveURL(`${app.origin}/signin?expired`);
+	await expect(admin.getByText('Your session has ended')).toBeVisible();
+	expect(await storedSlots(admin)).not.toContain('session');
+	await signIn(admin, app.origin);
 });
 
 test('quick exit wipes the keys: storage, the server share and the session', async () => {

@@ -134,3 +134,100 @@ test('the sign-in endpoints are rate limited, with Retry-After, and recover', as
 		await limited.stop();
 	}
 });
+
+test('key and envelope endpoints: no session is a 401, bad shapes a 400, and nobody reaches another person’s keys', async ({
+	browser
+}) => {
+	const api = await request.newContext();
+	const wrap = { v: 1, kind: 'recovery', wrapId: 'x', salt: 'A'.repeat(43), box: 'A'.repeat(400) };
+	const calls: [string, string, unknown][] = [
+		['POST', '/api/keys', { keys: {}, recovery: wrap, passkey: null }],
+		['GET', '/api/keys/recovery', undefined],
+		['PUT', '/api/keys/recovery', { wrap }],
+		['GET', '/api/keys/passkey?credential=abc', undefined],
+		['PUT', '/api/keys/passkey', { wrap }],
+		['GET', '/api/keys/session', undefined],
+		['POST', '/api/keys/session', {}],
+		['POST', '/api/keys/devices', {}],
+		['POST', '/api/keys/devices/abc', {}],
+		['DELETE', '/api/keys/devices/abc', undefined],
+		['GET', '/api/me/envelopes?kind=notebook', undefined],
+		['GET', '/api/me/envelopes/abc', undefined],
+		['PUT', '/api/me/envelopes/abc', {}],
+		['POST', '/api/devices/links', { handover: wrap }]
+	];
+	for (const [method, path, data] of calls) {
+		const res = await api.fetch(app.origin + path, { method, headers: json(app.origin), data });
+		expect(res.status(), `${method} ${path}`).toBe(401);
+		expect((await res.json()).message).toBe('Please sign in first.');
+	}
+
+	// Two people, each signed in on their own device, on an app of their own.
+	const own = await startApp();
+	const ana = (await newDevice(await browser.newContext())).page;
+	await createAccount(ana, own.setupUrl, 'Ana');
+	await ana.goto(`${own.origin}/admin`);
+	await ana.getByRole('button', { name: 'Make an invitation link' }).click();
+	const invite = await ana.getByLabel('Invitation link').inputValue();
+	const ezra = (await newDevice(await browser.newContext())).page;
+	await createAccount(ezra, invite, 'Ezra');
+	const asAna = await request.newContext({ storageState: await ana.context().storageState() });
+	const asEzra = await request.newContext({ storageState: await ezra.context().storageState() });
+	const call = (ctx: typeof api, method: string, path: string, data?: unknown) =>
+		ctx.fetch(own.origin + path, { method, headers: json(own.origin), data });
+
+	// Wrong shapes are 400s with plain words, and write nothing.
+	const wrapsBefore = await countRows(own.db, 'key_wraps');
+	for (const [method, path, data] of [
+		['PUT', '/api/keys/recovery', { wrap: { ...wrap, salt: 'short' } }],
+		['PUT', '/api/keys/passkey', { wrap: { ...wrap, kind: 'prf', box: '!!' } }],
+		['PUT', '/api/me/envelopes/abc', { v: 2 }],
+		['GET', '/api/me/envelopes?kind=secrets', undefined],
+		['POST', '/api/devices/links', { handover: { ...wrap, kind: 'handover', v: 9 } }],
+		['POST', '/api/keys', { keys: {}, recovery: wrap, passkey: null }]
+	] as const) {
+		const res = await call(asAna, method, path, data);
+		expect(res.status(), `${method} ${path}`).toBe(400);
+		expect((await res.json()).message).toMatch(/not in the form we expected/);
+	}
+	expect(await countRows(own.db, 'key_wraps')).toBe(wrapsBefore);
+	// Keys cannot be published twice (a second identity would be a silent key change).
+	const again = await call(asAna, 'POST', '/api/keys', {
+		keys: { keyVersion: 1, boxPk: 'A'.repeat(43), signPk: 'A'.repeat(43) },
+		recovery: wrap,
+		passkey: null
+	});
+	expect(again.status()).toBe(409);
+
+	// Ana's remembered device, passkey wrap and notebook page are hers alone.
+	const { deviceId } = await (await call(asAna, 'POST', '/api/keys/devices')).json();
+	expect((await call(asEzra, 'POST', `/api/keys/devices/${deviceId}`)).status()).toBe(404);
+	await call(asEzra, 'DELETE', `/api/keys/devices/${deviceId}`);
+	expect((await call(asAna, 'POST', `/api/keys/devices/${deviceId}`)).status()).toBe(200);
+	const [anaPasskey] = (await own.db.execute("SELECT wrap_id FROM key_wraps WHERE kind = 'prf'"))
+		.rows;
+	const credential = encodeURIComponent(String(anaPasskey?.wrap_id));
+	expect((await call(asAna, 'GET', `/api/keys/passkey?credential=${credential}`)).status()).toBe(
+		200
+	);
+	const theirs = await call(asEzra, 'GET', `/api/keys/passkey?credential=${credential}`);
+	expect(theirs.status()).toBe(404);
+	const page = {
+		v: 1,
+		kind: 'notebook',
+		objectId: 'ana-page',
+		version: 1,
+		deleted: false,
+		header: 'A'.repeat(100),
+		body: 'A'.repeat(100),
+		wrap: 'A'.repeat(100)
+	};
+	expect((await call(asAna, 'PUT', '/api/me/envelopes/ana-page', page)).status()).toBe(200);
+	expect((await call(asEzra, 'GET', '/api/me/envelopes/ana-page')).status()).toBe(404);
+	const list = await (await call(asEzra, 'GET', '/api/me/envelopes?kind=notebook')).json();
+	expect(list.envelopes).toEqual([]);
+	// The path names the object; a body for another object is refused.
+	const mismatch = await call(asAna, 'PUT', '/api/me/envelopes/other', page);
+	expect(mismatch.status()).toBe(400);
+	await own.stop();
+});

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 
 /**
  * Creates an account (setup or invite link) with a display name and a named passkey, sets up
@@ -22,6 +23,7 @@ export async function createKeys(page: Page) {
 	await expect(code).toBeVisible();
 	const text = (await code.textContent())?.trim() ?? '';
 	expect(text).toMatch(/^([0-9A-Z]{5}-){6}[0-9A-Z]{2}[0-9A-Z*~$=]$/);
+	await expectAccessible(page);
 	await page.getByLabel('I have kept my recovery code somewhere safe').check();
 	await page.getByRole('button', { name: 'Continue' }).click();
 	return text;

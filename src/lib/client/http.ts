@@ -9,6 +9,18 @@ export class RequestProblem extends Error {
 	}
 }
 
+const sessionEndedHandlers: (() => void)[] = [];
+
+/** Runs when the server says the session is over (expired, ended elsewhere). */
+export function onSessionEnded(handler: () => void) {
+	sessionEndedHandlers.push(handler);
+}
+
+function sessionEnded() {
+	for (const handler of sessionEndedHandlers) handler();
+	location.replace('/signin?expired');
+}
+
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
 	let res: Response;
 	try {
@@ -22,6 +34,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
 		throw new RequestProblem(0, 'offline', '');
 	}
 	const data = await res.json().catch(() => ({}));
+	if (res.status === 401 && data.code === 'signin_required') sessionEnded();
 	if (!res.ok) {
 		throw new RequestProblem(res.status, String(data.code ?? 'error'), String(data.message ?? ''));
 	}

@@ -10,7 +10,7 @@ import {
 	wrapToJson,
 	type BundleWrapJson
 } from '$lib/crypto/wrap';
-import { deleteJson, getJson, postJson, putJson } from './http';
+import { deleteJson, getJson, onSessionEnded, postJson, putJson } from './http';
 import {
 	deleteAllShares,
 	deleteShare,
@@ -26,6 +26,9 @@ import {
  */
 
 let unlocked: Identity | null = null;
+
+// An expired session leaves nothing unlocked in this tab, even before the next page loads.
+onSessionEnded(() => void lock());
 
 /** A passkey's PRF output waiting for the bundle (e.g. until the recovery code is typed). */
 let pendingPrf: { credentialId: string; output: Uint8Array } | null = null;
