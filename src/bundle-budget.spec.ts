@@ -7,6 +7,22 @@ import { describe, expect, it } from 'vitest';
 // the route's layouts, error page and leaf, and every chunk they import statically.
 // Raise it only with a reason; later issues keep it honest.
 const BUDGET_BYTES = 60 * 1024;
+// Pages that make, unlock or use keys carry the encryption library (tweetnacl, envelopes,
+// personal state; about 15 KB gzipped). Everywhere else stays within the plain budget, which
+// is why sign-out and quick exit wipe keys without loading it.
+const KEY_BUDGET_BYTES = 80 * 1024;
+const KEY_ROUTES = new Set([
+	'/account/keys',
+	'/account/passkeys',
+	'/devices/add/[token]',
+	'/join/[token]',
+	'/keys/new',
+	'/notebook',
+	'/people/[id]',
+	'/setup/[token]',
+	'/signin',
+	'/unlock'
+]);
 
 const OUTPUT = '.svelte-kit/output';
 const CLIENT = 'build/client';
@@ -67,11 +83,12 @@ describe('JavaScript budget per route', () => {
 		expect(entries).toHaveLength(2);
 	});
 	for (const route of routes) {
-		it(`${route.id} stays within ${BUDGET_BYTES / 1024} KB gzipped`, () => {
+		const budget = KEY_ROUTES.has(route.id) ? KEY_BUDGET_BYTES : BUDGET_BYTES;
+		it(`${route.id} stays within ${budget / 1024} KB gzipped`, () => {
 			// A route with only a server file (a redirect) has no client node of its own.
 			const keys = route.nodes.map(byNode).filter((k): k is string => Boolean(k));
 			expect(keys.length).toBeGreaterThanOrEqual(1);
-			expect(gzippedClosure([...entries, ...keys])).toBeLessThanOrEqual(BUDGET_BYTES);
+			expect(gzippedClosure([...entries, ...keys])).toBeLessThanOrEqual(budget);
 		});
 	}
 });

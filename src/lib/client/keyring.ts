@@ -1,5 +1,5 @@
 import { fromBase64url, toBase64url, wipe } from '$lib/crypto/bytes';
-import { generateIdentity, wipeIdentity, type Identity } from '$lib/crypto/identity';
+import { generateIdentity, type Identity } from '$lib/crypto/identity';
 import { formatRecoveryCode, newRecoveryCode, parseRecoveryCode } from '$lib/crypto/recovery-code';
 import { randomBytes } from '$lib/crypto/primitives';
 import {
@@ -10,53 +10,17 @@ import {
 	wrapToJson,
 	type BundleWrapJson
 } from '$lib/crypto/wrap';
-import { deleteJson, getJson, onSessionEnded, postJson, putJson } from './http';
-import {
-	deleteAllShares,
-	deleteShare,
-	newBrowserShare,
-	openBrowserShare,
-	readShare,
-	writeShare
-} from './key-store';
+import { deleteJson, getJson, postJson, putJson } from './http';
+import { currentKeys, heldPrf, holdPrf, setUnlocked } from './key-memory';
+
+export { currentKeys, hasPendingPrf, holdPrf } from './key-memory';
+export { lock, lockEverything } from './lock';
+import { deleteShare, newBrowserShare, openBrowserShare, readShare, writeShare } from './key-store';
 
 /**
- * The unlocked key bundle of this tab, and every way to unlock it. Secret keys live only in
- * this module's memory; `lock` zeroes them. Nothing here ever sends a secret to the server.
+ * Every way to make and unlock this account's keys. The unlocked bundle itself lives in
+ * key-memory.ts; `lock` zeroes it. Nothing here ever sends a secret to the server.
  */
-
-let unlocked: Identity | null = null;
-
-// An expired session leaves nothing unlocked in this tab, even before the next page loads.
-onSessionEnded(() => void lock());
-
-/** A passkey's PRF output waiting for the bundle (e.g. until the recovery code is typed). */
-let pendingPrf: { credentialId: string; output: Uint8Array } | null = null;
-
-export function currentKeys(): Identity | null {
-	return unlocked;
-}
-
-function setUnlocked(identity: Identity) {
-	if (unlocked && unlocked !== identity) wipeIdentity(unlocked);
-	unlocked = identity;
-}
-
-export function holdPrf(credentialId: string, output: Uint8Array | null) {
-	if (pendingPrf) wipe(pendingPrf.output);
-	pendingPrf = output ? { credentialId, output } : null;
-}
-
-export function hasPendingPrf(): boolean {
-	return pendingPrf !== null;
-}
-
-/** Wipes keys from memory (sign-out, quick exit, expiry); the arrays are zeroed, not dropped. */
-export function wipeMemory() {
-	wipeIdentity(unlocked);
-	unlocked = null;
-	holdPrf('', null);
-}
 
 const randomId = () => toBase64url(randomBytes(16));
 
@@ -70,8 +34,9 @@ export async function createKeys(userId: string): Promise<string> {
 	const identity = generateIdentity(userId);
 	const code = newRecoveryCode();
 	const recovery = wrapToJson(await wrapBundle(identity, code, 'recovery', randomId()));
-	const passkey = pendingPrf
-		? wrapToJson(await wrapBundle(identity, pendingPrf.output, 'prf', pendingPrf.credentialId))
+	const prf = heldPrf();
+	const passkey = prf
+		? wrapToJson(await wrapBundle(identity, prf.output, 'prf', prf.credentialId))
 		: null;
 	await postJson('/api/keys', {
 		keys: {
@@ -102,8 +67,9 @@ export async function replaceRecoveryCode(): Promise<string> {
 }
 
 function requireUnlocked(): Identity {
-	if (!unlocked) throw new Error('locked');
-	return unlocked;
+	const keys = currentKeys();
+	if (!keys) throw new Error('locked');
+	return keys;
 }
 
 // --- unlocking -------------------------------------------------------------------------------
@@ -139,8 +105,10 @@ export async function unlockWithHandover(userId: string, wrap: BundleWrapJson, s
 }
 
 async function wrapForPendingPasskey() {
-	if (!pendingPrf || !unlocked) return;
-	const wrap = await wrapBundle(unlocked, pendingPrf.output, 'prf', pendingPrf.credentialId);
+	const prf = heldPrf();
+	const keys = currentKeys();
+	if (!prf || !keys) return;
+	const wrap = await wrapBundle(keys, prf.output, 'prf', prf.credentialId);
 	await putJson('/api/keys/passkey', { wrap: wrapToJson(wrap) });
 	holdPrf('', null);
 }
@@ -177,7 +145,8 @@ export async function keepUnlockedThisSession() {
 
 /** After a reload: the session's two halves together open the bundle again. */
 export async function restoreSession(userId: string): Promise<Identity | null> {
-	if (unlocked?.userId === userId) return unlocked;
+	const keys = currentKeys();
+	if (keys?.userId === userId) return keys;
 	const record = await readShare('session').catch(() => null);
 	if (!record || record.userId !== userId) return null;
 	const share = await getJson<{ share: string }>('/api/keys/session').catch(() => null);
@@ -224,18 +193,4 @@ export async function forgetThisDevice(userId: string) {
 	const record = await readShare(deviceSlot(userId)).catch(() => null);
 	if (record?.deviceId) await deleteJson(`/api/keys/devices/${record.deviceId}`);
 	await deleteShare(deviceSlot(userId));
-}
-
-// --- locking ---------------------------------------------------------------------------------
-
-/** Sign-out and expiry: memory wiped, this session's share deleted; a remembered device stays. */
-export async function lock() {
-	wipeMemory();
-	await deleteShare('session').catch(() => undefined);
-}
-
-/** Quick exit: memory wiped and everything in storage deleted, without waiting. */
-export function lockEverything() {
-	wipeMemory();
-	deleteAllShares();
 }

@@ -1,4 +1,4 @@
-import { lockEverything } from './keyring';
+import { lockEverything } from './lock';
 
 /**
  * Leaves at once: ends the session in the background, wipes what this site keeps in the
