@@ -204,8 +204,11 @@ test('key and envelope endpoints: no session is a 401, bad shapes a 400, and nob
 	expect((await call(asEzra, 'POST', `/api/keys/devices/${deviceId}`)).status()).toBe(404);
 	await call(asEzra, 'DELETE', `/api/keys/devices/${deviceId}`);
 	expect((await call(asAna, 'POST', `/api/keys/devices/${deviceId}`)).status()).toBe(200);
-	const [anaPasskey] = (await own.db.execute("SELECT wrap_id FROM key_wraps WHERE kind = 'prf'"))
-		.rows;
+	const [anaPasskey] = (
+		await own.db.execute(
+			"SELECT wrap_id FROM key_wraps JOIN users ON users.id = key_wraps.user_id WHERE kind = 'prf' AND display_name = 'Ana'"
+		)
+	).rows;
 	const credential = encodeURIComponent(String(anaPasskey?.wrap_id));
 	expect((await call(asAna, 'GET', `/api/keys/passkey?credential=${credential}`)).status()).toBe(
 		200
