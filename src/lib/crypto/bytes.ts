@@ -35,6 +35,33 @@ export function toBase64url(b: Uint8Array): string {
 	return encodeBase64urlNoPadding(b);
 }
 
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const DECODE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) DECODE[B64URL.charCodeAt(i)] = i;
+
+/** Unpadded base64url, canonical only (unused trailing bits zero), in one pass. */
+export function fromBase64urlStrict(s: string): Uint8Array {
+	const n = s.length;
+	if (n % 4 === 1) fail('bad_encoding', 'base64url');
+	const out = new Uint8Array(Math.floor((n * 3) / 4));
+	let buf = 0;
+	let bits = 0;
+	let o = 0;
+	for (let i = 0; i < n; i++) {
+		const c = s.charCodeAt(i);
+		const v = c < 128 ? DECODE[c]! : -1;
+		if (v < 0) fail('bad_encoding', 'base64url');
+		buf = ((buf << 6) | v) & 0xfff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (buf >> bits) & 0xff;
+		}
+	}
+	if (buf & ((1 << bits) - 1)) fail('bad_encoding', 'non-canonical base64url');
+	return out;
+}
+
 export function fromBase64url(s: string): Uint8Array {
 	if (!/^[A-Za-z0-9_-]*$/.test(s)) fail('bad_encoding', 'base64url');
 	try {

@@ -83,6 +83,10 @@ export function entryHash(e: CaseLogEntry): Uint8Array {
 	return sha512(encode('case-log/hash/v1', bin(entrySigningBytes(e)), bin(e.sig))).slice(0, 32);
 }
 
+export function entryHashOf(signingBytes: Uint8Array, sig: Uint8Array): Uint8Array {
+	return sha512(encode('case-log/hash/v1', bin(signingBytes), bin(sig))).slice(0, 32);
+}
+
 export function signEntry(e: UnsignedEntry, signSk: Uint8Array): CaseLogEntry {
 	checkEntryShape(e);
 	return { ...e, sig: sign(entrySigningBytes(e), signSk) };

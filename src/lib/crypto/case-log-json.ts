@@ -1,4 +1,4 @@
-import { fromBase64url, toBase64url } from './bytes';
+import { fromBase64urlStrict, toBase64url } from './bytes';
 import {
 	checkEntryShape,
 	checkId,
@@ -83,9 +83,7 @@ export function record(json: unknown, keys: string[]): Record<string, unknown> {
 /** Canonical unpadded base64url only, so a re-encoded string cannot pass as a different one. */
 export function jsonBytes(s: unknown): Uint8Array {
 	if (typeof s !== 'string') fail('bad_encoding', 'base64url');
-	const b = fromBase64url(s);
-	if (toBase64url(b) !== s) fail('bad_encoding', 'non-canonical base64url');
-	return b;
+	return fromBase64urlStrict(s);
 }
 
 export function jsonId(s: unknown): string {

@@ -4,7 +4,8 @@ import {
 	entryHash,
 	GENESIS_PREV,
 	signEntry,
-	verifyEntry,
+	entrySigningBytes,
+	entryHashOf,
 	type CaseLogEntry,
 	type LogContext,
 	type LogSubject,
@@ -12,6 +13,7 @@ import {
 } from './case-log-entry';
 import { applyChange, type Members } from './case-log-rules';
 import { fail } from './errors';
+import { verifySignature } from './primitives';
 import {
 	checkPublicIdentity,
 	fingerprint,
@@ -52,8 +54,9 @@ export async function validateLog(
 	if (known && entries.length <= known.seq) fail('rolled_back', 'case log');
 	let head: Head | undefined;
 	const snapshots: Members[] = [];
+	const keys = signerKeys(options.directory);
 	for (const e of entries) {
-		head = await applyEntry(head, e, options, options.directory);
+		head = await applyEntry(head, e, options, keys);
 		snapshots.push(head.members);
 		if (known?.seq === head.seq && !equalBytes(head.hash, known.hash)) fail('bad_log', 'fork');
 	}
@@ -80,7 +83,7 @@ export async function createCaseLog(
 		createdAt
 	};
 	const entry = signEntry(unsigned, identity.signSk);
-	const head = await applyEntry(undefined, entry, entry, selfOnly(identity));
+	const head = await applyEntry(undefined, entry, entry, signerKeys(selfOnly(identity)));
 	return { entry, entries: [entry], membership: membershipOf(caseId, [head.members], head.hash) };
 }
 
@@ -113,7 +116,7 @@ export async function appendEntry(
 	checkEntryShape(unsigned);
 	applyChange(head.members, unsigned);
 	const entry = signEntry(unsigned, signer.signSk);
-	const next = await applyEntry(head, entry, entry, selfOnly(signer));
+	const next = await applyEntry(head, entry, entry, signerKeys(selfOnly(signer)));
 	const snapshots = Array.from({ length: head.seq + 1 }, (_, s) => membership.membersAt(s));
 	return {
 		entry,
@@ -152,7 +155,7 @@ async function applyEntry(
 	head: Head | undefined,
 	e: CaseLogEntry,
 	context: LogContext,
-	directory: Directory
+	keysOf: SignerKeys
 ): Promise<Head> {
 	checkEntryShape(e);
 	if (e.deploymentId !== context.deploymentId || e.caseId !== context.caseId) {
@@ -164,12 +167,32 @@ async function applyEntry(
 	// The fp comes from the log (or, for `create`, the entry itself), never from the server.
 	if (!head && e.subject.userId !== e.signer) fail('bad_log', 'create names its signer');
 	const signerFp = head ? facilitatorFp(head.members, e.signer) : e.subject.fp;
-	const pub = directory(e.signer);
-	if (!pub || pub.userId !== e.signer) fail('bad_log', 'unknown signer');
-	checkPublicIdentity(pub, signerFp);
-	await verifyEntry(e, pub.signPk);
+	const pub = keysOf(e.signer, signerFp);
+	const bytes = entrySigningBytes(e);
+	await verifySignature(pub.signPk, bytes, e.sig);
 	const members = applyChange(head?.members ?? new Map(), e);
-	return { seq: e.seq, hash: entryHash(e), createdAt: e.createdAt, members };
+	return { seq: e.seq, hash: entryHashOf(bytes, e.sig), createdAt: e.createdAt, members };
+}
+
+type SignerKeys = (userId: string, boundFp: Uint8Array) => PublicIdentity;
+
+/**
+ * The directory's keys for each signer, checked once per validation (a log has few signers
+ * and many entries), and always against the fp the log binds at that entry.
+ */
+function signerKeys(directory: Directory): SignerKeys {
+	const checked = new Map<string, { pub: PublicIdentity; fp: Uint8Array }>();
+	return (userId, boundFp) => {
+		let hit = checked.get(userId);
+		if (!hit) {
+			const pub = directory(userId);
+			if (!pub || pub.userId !== userId) fail('bad_log', 'unknown signer');
+			hit = { pub, fp: checkPublicIdentity(pub) };
+			checked.set(userId, hit);
+		}
+		if (!equalBytes(hit.fp, boundFp)) fail('fingerprint_mismatch');
+		return hit.pub;
+	};
 }
 
 function facilitatorFp(members: Members, userId: string): Uint8Array {

@@ -11,9 +11,15 @@ import { fail } from './errors';
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
+function putU32(out: Uint8Array, at: number, n: number) {
+	out[at] = n >>> 24;
+	out[at + 1] = (n >>> 16) & 0xff;
+	out[at + 2] = (n >>> 8) & 0xff;
+	out[at + 3] = n & 0xff;
+}
 function u32(n: number): Uint8Array {
 	const out = new Uint8Array(4);
-	new DataView(out.buffer).setUint32(0, n);
+	putU32(out, 0, n);
 	return out;
 }
 
@@ -21,13 +27,30 @@ function frame(value: Uint8Array): Uint8Array {
 	return concat(u32(value.length), value);
 }
 
+const domains = new Map<string, Uint8Array>();
 export function domain(purpose: string): Uint8Array {
-	if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*\/v[0-9]+$/.test(purpose)) throw new Error('bad purpose');
-	return textEncoder.encode(`circlekeeper/${purpose}\0`);
+	let d = domains.get(purpose);
+	if (!d) {
+		if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*\/v[0-9]+$/.test(purpose)) throw new Error('bad purpose');
+		d = textEncoder.encode(`circlekeeper/${purpose}\0`);
+		domains.set(purpose, d);
+	}
+	return d.slice();
 }
 
 export function encode(purpose: string, ...fields: Uint8Array[]): Uint8Array {
-	return concat(domain(purpose), ...fields.map(frame));
+	const d = domains.get(purpose) ?? domain(purpose);
+	let length = d.length;
+	for (const f of fields) length += 4 + f.length;
+	const out = new Uint8Array(length);
+	out.set(d, 0);
+	let at = d.length;
+	for (const f of fields) {
+		putU32(out, at, f.length);
+		out.set(f, at + 4);
+		at += 4 + f.length;
+	}
+	return out;
 }
 
 // Field values. Each is framed by `encode`, so they are plain bytes here.
@@ -38,7 +61,8 @@ export const bin = (b: Uint8Array): Uint8Array => b;
 export function int(n: number): Uint8Array {
 	if (!Number.isSafeInteger(n) || n < 0) throw new Error('int out of range');
 	const out = new Uint8Array(8);
-	new DataView(out.buffer).setBigUint64(0, BigInt(n));
+	putU32(out, 0, Math.floor(n / 0x100000000));
+	putU32(out, 4, n >>> 0);
 	return out;
 }
 

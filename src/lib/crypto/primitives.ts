@@ -150,13 +150,21 @@ export function checkSignKey(signPk: Uint8Array): void {
 }
 
 let webCryptoEd25519: boolean | undefined;
+const keyCache = new Map<string, CryptoKey>();
 
 async function verifyWithWebCrypto(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array) {
 	if (webCryptoEd25519 === false) return null;
 	try {
-		const key = await subtle.importKey('raw', pk as BufferSource, { name: 'Ed25519' }, false, [
-			'verify'
-		]);
+		// A log has a few signers and many entries: import each key once (a bounded cache).
+		const id = pk.join();
+		let key = keyCache.get(id);
+		if (!key) {
+			key = await subtle.importKey('raw', pk as BufferSource, { name: 'Ed25519' }, false, [
+				'verify'
+			]);
+			if (keyCache.size >= 256) keyCache.clear();
+			keyCache.set(id, key);
+		}
 		webCryptoEd25519 = true;
 		return await subtle.verify('Ed25519', key, sig as BufferSource, msg as BufferSource);
 	} catch (e) {
