@@ -8,6 +8,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 	return {
 		user: locals.user,
 		org: { tabTitle: org.tabTitle, icon: org.icon, name: locals.user ? org.name : '' },
-		quickExitUrl: config().quickExitUrl
+		quickExitUrl: config().quickExitUrl,
+		sessionIdleMs: config().sessionIdleMs
 	};
 };

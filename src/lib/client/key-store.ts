@@ -21,17 +21,29 @@ export type StoredShare = {
 	wrap: BundleWrap;
 };
 
-function openDb(): Promise<IDBDatabase> {
+/**
+ * Opens the store. Only writing creates it: reading or deleting where nothing was kept (after
+ * a quick exit, say) must not leave an empty database behind as a trace.
+ */
+function openDb(create: boolean): Promise<IDBDatabase | null> {
 	return new Promise((resolve, reject) => {
 		const req = indexedDB.open(DB_NAME, 1);
-		req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'slot' });
+		req.onupgradeneeded = () => {
+			if (create) req.result.createObjectStore(STORE, { keyPath: 'slot' });
+			else req.transaction?.abort();
+		};
 		req.onsuccess = () => resolve(req.result);
-		req.onerror = () => reject(req.error);
+		req.onerror = () => (create ? reject(req.error) : resolve(null));
 	});
 }
 
-async function run<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>) {
-	const db = await openDb();
+async function run<T>(
+	mode: IDBTransactionMode,
+	fn: (store: IDBObjectStore) => IDBRequest<T>,
+	create = false
+) {
+	const db = await openDb(create);
+	if (!db) return undefined;
 	try {
 		return await new Promise<T>((resolve, reject) => {
 			const tx = db.transaction(STORE, mode);
@@ -49,7 +61,7 @@ export async function readShare(slot: string): Promise<StoredShare | null> {
 }
 
 export async function writeShare(record: StoredShare): Promise<void> {
-	await run('readwrite', (s) => s.put(record));
+	await run('readwrite', (s) => s.put(record), true);
 }
 
 export async function deleteShare(slot: string): Promise<void> {
