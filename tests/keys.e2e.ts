@@ -90,6 +90,34 @@ test('deleting a page leaves a tombstone with no text', async () => {
 	expect(Number(rows.rows[0]?.n)).toBe(1);
 });
 
+test('a server that serves an older version of a page is caught, not believed', async () => {
+	await writePage(admin, 'First words');
+	const saved = await app.db.execute(
+		"SELECT * FROM personal_envelopes WHERE kind = 'notebook' AND deleted = 0 ORDER BY updated_at DESC LIMIT 1"
+	);
+	const old = saved.rows[0]!;
+	const item = admin.getByRole('listitem').filter({ hasText: 'First words' });
+	await item.getByRole('button', { name: 'Change' }).click();
+	await admin.getByLabel('Change this page').fill('Second thoughts');
+	await admin.getByRole('button', { name: 'Save' }).nth(1).click();
+	await expect(admin.getByText('Second thoughts')).toBeVisible();
+
+	// The server puts the older version back, as a rollback or a restored backup would.
+	await app.db.execute({
+		sql: 'UPDATE personal_envelopes SET version = ?, header = ?, body = ?, wrap = ? WHERE object_id = ?',
+		args: [old.version, old.header, old.body, old.wrap, old.object_id]
+	});
+	await admin.reload();
+	await expect(admin.getByText('has seen a newer version')).toBeVisible();
+	await expect(admin.getByText('First words')).toHaveCount(0);
+	await expectAccessible(admin);
+	// Put things back for the journeys that follow.
+	await app.db.execute({
+		sql: 'DELETE FROM personal_envelopes WHERE object_id = ?',
+		args: [old.object_id]
+	});
+});
+
 test('recovery after losing every passkey: a new passkey link from an admin and the recovery code', async ({
 	browser
 }) => {

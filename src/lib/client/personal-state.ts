@@ -17,17 +17,33 @@ import { getPersonal, openPersonal, putPersonal } from './personal';
  */
 
 const OBJECT_ID = 'state';
-let seenVersion = 0;
+
+// The newest version this tab has seen, kept across reloads of the tab (quick exit clears it),
+// so a reload cannot be served an older state unnoticed. Only a number, nothing about content.
+function seen(userId: string): number {
+	try {
+		return Number(sessionStorage.getItem(`ps-seen:${userId}`)) || 0;
+	} catch {
+		return 0;
+	}
+}
+function remember(userId: string, version: number) {
+	try {
+		if (version > seen(userId)) sessionStorage.setItem(`ps-seen:${userId}`, String(version));
+	} catch {
+		// Without storage the check still holds for this page.
+	}
+}
 
 async function load(me: Identity): Promise<{ state: PersonalState; prev: PreviousVersion | null }> {
 	const row = await getPersonal(OBJECT_ID);
 	if (!row) {
-		if (seenVersion > 0) throw new RequestProblem(409, 'rolled_back', '');
+		if (seen(me.userId) > 0) throw new RequestProblem(409, 'rolled_back', '');
 		return { state: emptyPersonalState(), prev: null };
 	}
-	const opened = await openPersonal(row, me, seenVersion || undefined);
+	const opened = await openPersonal(row, me, seen(me.userId) || undefined);
 	wipe(opened.contentKey);
-	seenVersion = opened.header.version;
+	remember(me.userId, opened.header.version);
 	const state = opened.body ? decodePersonalState(opened.body) : emptyPersonalState();
 	return { state, prev: { header: opened.header, headerHash: opened.headerHash } };
 }
@@ -56,7 +72,7 @@ export async function updatePersonalState(
 				prev,
 				encodePersonalState(next)
 			);
-			seenVersion = sealed.header.version;
+			remember(me.userId, sealed.header.version);
 			return next;
 		} catch (e) {
 			const conflict = e instanceof RequestProblem && e.code === 'version_conflict';

@@ -6,7 +6,8 @@ import type { PersonalEnvelopeInput } from './validation/keys';
 
 /**
  * Envelopes addressed to their owner only (personal state, notebook pages). The server sees
- * sizes, versions and times; the header, body and wrap are opaque to it.
+ * sizes, versions and times, and stores the header as it came (kind, object id, version,
+ * author, hashes, time: no content); the body and the wrap are ciphertext to it.
  */
 
 type Kind = PersonalEnvelopeInput['kind'];
