@@ -105,7 +105,7 @@ test('a server that serves an older version of a page is caught, not believed', 
 	// The server puts the older version back, as a rollback or a restored backup would.
 	await app.db.execute({
 		sql: 'UPDATE personal_envelopes SET version = ?, header = ?, body = ?, wrap = ? WHERE object_id = ?',
-		args: [old.version, old.header, old.body, old.wrap, old.object_id]
+		args: [old.version, old.header, old.body, old.wrap, old.object_id].map((v) => v ?? null)
 	});
 	await admin.reload();
 	await expect(admin.getByText('has seen a newer version')).toBeVisible();
@@ -114,7 +114,7 @@ test('a server that serves an older version of a page is caught, not believed', 
 	// Put things back for the journeys that follow.
 	await app.db.execute({
 		sql: 'DELETE FROM personal_envelopes WHERE object_id = ?',
-		args: [old.object_id]
+		args: [old.object_id ?? null]
 	});
 });
 
