@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumExecutable } from './tests/support/browser';
+import { CHROMIUM_ARGS, chromiumExecutable } from './scripts/chromium.js';
 
 // Each spec file starts its own server on a fresh database (tests/support/app.ts), so files
 // do not depend on each other's state.
@@ -15,15 +15,7 @@ export default defineConfig({
 		browserName: 'chromium',
 		launchOptions: {
 			executablePath: chromiumExecutable(),
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run'
-			]
+			args: CHROMIUM_ARGS
 		},
 		trace: 'off'
 	}

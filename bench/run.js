@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build, runnerImport } from 'vite';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suite = fileURLToPath(new URL('./suite.ts', import.meta.url));
@@ -38,16 +39,6 @@ const BENCHES = [
 	{ where: 'node', op: 'circle-code', label: 'circle code (5,200)', plan: slow }
 ];
 
-const BROWSER_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run'
-];
-
 class SetupError extends Error {}
 
 function chromiumPath() {
@@ -56,13 +47,8 @@ function chromiumPath() {
 		if (existsSync(chosen)) return chosen;
 		throw new SetupError(`CHROME_PATH is set to ${chosen}, but there is no browser there.`);
 	}
-	if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-	try {
-		const own = chromium.executablePath();
-		if (own && existsSync(own)) return own;
-	} catch {
-		// No Playwright-managed browser either.
-	}
+	const found = chromiumExecutable();
+	if (found) return found;
 	throw new SetupError(
 		'No Chromium found for the benchmarks.\n' +
 			"Install Debian's (as root: apt-get install -y chromium) or run `npx playwright install chromium`."
@@ -128,7 +114,7 @@ async function measureChromium(executablePath, log) {
 	const server = await serve(bundle);
 	let browser;
 	try {
-		browser = await chromium.launch({ executablePath, args: BROWSER_ARGS });
+		browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 		const page = await browser.newPage();
 		const { port } = server.address();
 		await page.goto(`http://127.0.0.1:${port}/`);

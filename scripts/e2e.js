@@ -1,18 +1,9 @@
 // Runs the Playwright journeys after checking that a Chromium is there to drive.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium } from '@playwright/test';
+import { chromiumExecutable } from './chromium.js';
 
-function ownBrowser() {
-	try {
-		const path = chromium.executablePath();
-		return path && existsSync(path);
-	} catch {
-		return false;
-	}
-}
-
-if (!existsSync('/usr/bin/chromium') && !ownBrowser()) {
+if (!chromiumExecutable()) {
 	console.error(
 		'No Chromium found for the end-to-end tests.\n' +
 			"Install Debian's (as root: apt-get install -y chromium) or run `npx playwright install chromium`."

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { startApp, type App } from './support/app';
 import { newDevice } from './support/passkeys';
 import { createAccount } from './support/flows';
+import { storedSlots } from './support/storage';
 
 let app: App;
 test.beforeAll(async () => {
@@ -17,23 +18,11 @@ test('a tab left idle past the session timeout wipes its keys by itself', async 
 	await page.clock.install();
 	await page.goto(`${app.origin}/notebook`);
 	await expect(page.getByRole('heading', { name: 'Your pages' })).toBeVisible();
-	const slots = () =>
-		page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
-	expect(await slots()).toContain('circlekeeper-keys');
+	expect(await storedSlots(page)).toContain('session');
 
 	// Nobody touches the tab for longer than the idle limit (one minute here).
 	await page.clock.fastForward('01:45');
 	await expect(page).toHaveURL(/\/signin\?expired|\/home/);
-	const left = await page.evaluate(
-		() =>
-			new Promise<string[]>((resolve) => {
-				const req = indexedDB.open('circlekeeper-keys', 1);
-				req.onupgradeneeded = () => req.result.createObjectStore('shares', { keyPath: 'slot' });
-				req.onsuccess = () => {
-					const keys = req.result.transaction('shares').objectStore('shares').getAllKeys();
-					keys.onsuccess = () => resolve(keys.result.map(String));
-				};
-			})
-	);
+	const left = await storedSlots(page);
 	expect(left).not.toContain('session');
 });

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { countRows, startApp, type App } from './support/app';
 import { newDevice } from './support/passkeys';
 import { expectAccessible } from './support/axe';
+import { storedSlots } from './support/storage';
 import { createAccount, signIn, signOut, unlockWithCode } from './support/flows';
 
 let app: App;
@@ -75,6 +76,16 @@ test('PRF: one tap signs in and unlocks; a reload stays unlocked; the canary nev
 		if (existsSync(file)) expect(readFileSync(file).includes(canary)).toBe(false);
 	}
 	expect(await countRows(app.db, 'personal_envelopes')).toBeGreaterThanOrEqual(2);
+});
+
+test('a page too long to store is refused with words that keep it in the editor', async () => {
+	await admin.goto(`${app.origin}/notebook`);
+	const long = 'a'.repeat(256 * 1024);
+	await admin.getByLabel('Write here').fill(long);
+	await admin.getByRole('button', { name: 'Save' }).click();
+	await expect(admin.getByText('This page is too long to save in one piece')).toBeVisible();
+	await expect(admin.getByLabel('Write here')).toHaveValue(long);
+	await admin.getByLabel('Write here').fill('');
 });
 
 test('deleting a page leaves a tombstone with no text', async () => {
@@ -219,24 +230,6 @@ test('safety numbers match on both sides; a changed key after verifying is flagg
 	await expectAccessible(admin);
 	await admin.screenshot({ path: 'test-results/safety-number-changed.png', fullPage: true });
 });
-
-/** The slots this origin keeps in IndexedDB for key shares ('session', 'device:…'). */
-function storedSlots(page: Page) {
-	return page.evaluate(
-		() =>
-			new Promise<string[]>((resolve) => {
-				const req = indexedDB.open('circlekeeper-keys', 1);
-				req.onupgradeneeded = () => req.result.createObjectStore('shares', { keyPath: 'slot' });
-				req.onsuccess = () => {
-					const keys = req.result.transaction('shares').objectStore('shares').getAllKeys();
-					keys.onsuccess = () => {
-						resolve(keys.result.map(String));
-						req.result.close();
-					};
-				};
-			})
-	);
-}
 
 test('an expired session wipes the keys in the open tab', async () => {
 	await admin.goto(`${app.origin}/notebook`);

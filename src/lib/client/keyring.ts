@@ -138,7 +138,7 @@ async function openShareWrap(slot: string, userId: string, serverShare: string) 
 }
 
 /** So a reload in this session stays unlocked: a fresh share, gone at sign-out. */
-export async function keepUnlockedThisSession() {
+async function keepUnlockedThisSession() {
 	const { share } = await postJson<{ share: string }>('/api/keys/session');
 	await storeShareWrap('session', null, share);
 }

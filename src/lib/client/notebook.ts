@@ -7,6 +7,7 @@ import { toBase64url } from '$lib/crypto/bytes';
 import { markKey, raiseMark } from '$lib/crypto/personal-state';
 import { listPersonal, openPersonal, putPersonal } from './personal';
 import { loadPersonalState, updatePersonalState } from './personal-state';
+import { PageTooLong, Withheld } from './content-errors';
 
 /**
  * The private notebook: pages only their writer can read. Each page is an envelope to self;
@@ -22,6 +23,9 @@ export type NotebookPage = {
 };
 
 const PURPOSE = 'notebook/page/v1';
+/** The server takes bodies up to 256 KB (validation/keys.ts); say so before sealing. */
+export const PAGE_MAX_BYTES = 255 * 1024;
+
 const mark = (objectId: string) => markKey(null, 'notebook', objectId);
 
 function encodePage(content: string) {
@@ -57,7 +61,7 @@ export async function loadNotebook(me: Identity): Promise<NotebookPage[]> {
 		const [, kind, id] = JSON.parse(k) as [null, string, string];
 		return kind === 'notebook' && !listed.has(id);
 	});
-	if (missing.length > 0) throw new Error('withheld');
+	if (missing.length > 0) throw new Withheld();
 	await rememberVersions(me, seen);
 	return pages.sort((a, b) => b.updatedAt - a.updatedAt);
 }
@@ -69,6 +73,7 @@ async function rememberVersions(me: Identity, seen: [string, number][]) {
 }
 
 export async function savePage(me: Identity, content: string, page: NotebookPage | null) {
+	if (new TextEncoder().encode(content).length > PAGE_MAX_BYTES) throw new PageTooLong();
 	const objectId = page?.objectId ?? toBase64url(randomBytes(16));
 	const sealed = await putPersonal(
 		me,

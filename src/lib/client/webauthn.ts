@@ -48,6 +48,20 @@ function takePrf<T extends { clientExtensionResults: object }>(response: T): Uin
 	return first ? new Uint8Array(first) : null;
 }
 
+/** A get() with the PRF extension added (inputs must be bytes, so not sent as JSON). */
+async function authenticateWithPrf(
+	options: PublicKeyCredentialRequestOptionsJSON
+): Promise<AuthenticationResponseJSON> {
+	const withPrf = { ...options, extensions: { prf: { eval: { first: await prfInput() } } } };
+	try {
+		return await startAuthentication({
+			optionsJSON: withPrf as unknown as PublicKeyCredentialRequestOptionsJSON
+		});
+	} catch (e) {
+		throw toFailure(e);
+	}
+}
+
 export type UnlockInfo = {
 	userId: string;
 	hasKeys: boolean;
@@ -67,16 +81,7 @@ export async function signInWithPasskey(): Promise<SignInResult> {
 		challengeId: string;
 		options: PublicKeyCredentialRequestOptionsJSON;
 	}>('/api/webauthn/signin/options', {});
-	// PRF inputs must be bytes, so they are set here rather than sent as JSON.
-	const publicKey = { ...options, extensions: { prf: { eval: { first: await prfInput() } } } };
-	let response: AuthenticationResponseJSON;
-	try {
-		response = await startAuthentication({
-			optionsJSON: publicKey as unknown as PublicKeyCredentialRequestOptionsJSON
-		});
-	} catch (e) {
-		throw toFailure(e);
-	}
+	const response = await authenticateWithPrf(options);
 	const prfOutput = takePrf(response);
 	const { next, unlock } = await postJson<{ next: string; unlock: UnlockInfo }>(
 		'/api/webauthn/signin/verify',
@@ -139,21 +144,12 @@ export async function evaluatePrf(
 	credentialIds: string[]
 ): Promise<{ credentialId: string; output: Uint8Array | null }> {
 	if (!browserSupportsWebAuthn()) throw new PasskeyError('unsupported');
-	const options = {
+	const response = await authenticateWithPrf({
 		challenge: encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(32))),
-		allowCredentials: credentialIds.map((id) => ({ id, type: 'public-key' as const })),
-		userVerification: 'required' as const,
-		timeout: 120_000,
-		extensions: { prf: { eval: { first: await prfInput() } } }
-	};
-	let response: AuthenticationResponseJSON;
-	try {
-		response = await startAuthentication({
-			optionsJSON: options as unknown as PublicKeyCredentialRequestOptionsJSON
-		});
-	} catch (e) {
-		throw toFailure(e);
-	}
+		allowCredentials: credentialIds.map((id) => ({ id, type: 'public-key' })),
+		userVerification: 'required',
+		timeout: 120_000
+	});
 	return { credentialId: response.id, output: takePrf(response) };
 }
 

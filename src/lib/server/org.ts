@@ -44,6 +44,12 @@ export async function updateOrgSettings(adminId: string, next: OrgSettings, now 
 	});
 }
 
+/** Binds safety numbers and signatures to this deployment; made at setup (empty before). */
+export async function getDeploymentId() {
+	const [row] = await getDb().select().from(settings).where(eq(settings.key, 'deployment.id'));
+	return row?.value ?? '';
+}
+
 /** The deployment id is made once at setup; the encryption layer binds signatures to it. */
 export async function ensureDeploymentIdIn(tx: Tx, id: string) {
 	await tx.insert(settings).values({ key: 'deployment.id', value: id }).onConflictDoNothing();

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, ne } from 'drizzle-orm';
 import { getDb } from './db';
-import { identities, settings, users } from './db/schema';
+import { identities, users } from './db/schema';
 import { Problem } from './problem';
 import type { SessionUser } from './auth/session';
 
@@ -43,10 +43,4 @@ export async function getPersonFor(viewer: SessionUser, id: string) {
 		.where(and(visibleTo(viewer), eq(users.id, id)));
 	if (!person) throw new Problem(404, 'person_not_found');
 	return person;
-}
-
-/** Binds safety numbers and signatures to this deployment; made at setup. */
-export async function getDeploymentId() {
-	const [row] = await getDb().select().from(settings).where(eq(settings.key, 'deployment.id'));
-	return row?.value ?? '';
 }

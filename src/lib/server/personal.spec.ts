@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { getPersonal, listPersonal, putPersonal } from './personal';
+import { getDb } from './db';
+import { personalEnvelopes } from './db/schema';
+import { getPersonal, listPersonal, MAX_PERSONAL_OBJECTS, putPersonal } from './personal';
 import { expectProblem, insertUser, useTestDb } from './test-db';
 
 useTestDb();
@@ -73,5 +75,30 @@ describe('personal envelopes', () => {
 			'bad_request'
 		);
 		expect(await getPersonal(user.id, 'p1')).toMatchObject({ version: 1, kind: 'notebook' });
+	});
+
+	test('a person has room for a bounded number of objects; editing one still works', async () => {
+		const user = await insertUser();
+		const rows = Array.from({ length: MAX_PERSONAL_OBJECTS }, (_, i) => ({
+			userId: user.id,
+			kind: 'notebook' as const,
+			objectId: `p${i}`,
+			version: 1,
+			deleted: false,
+			header: 'h',
+			body: 'b',
+			wrap: 'w',
+			size: 2,
+			updatedAt: T
+		}));
+		for (let i = 0; i < rows.length; i += 500) {
+			await getDb()
+				.insert(personalEnvelopes)
+				.values(rows.slice(i, i + 500));
+		}
+		await expectProblem(putPersonal(user.id, page('one-more', 1), T), 413, 'too_many');
+		expect(await getPersonal(user.id, 'one-more')).toBeNull();
+		await putPersonal(user.id, page('p0', 2), T);
+		expect(await getPersonal(user.id, 'p0')).toMatchObject({ version: 2 });
 	});
 });

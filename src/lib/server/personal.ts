@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { getDb, write } from './db';
 import { personalEnvelopes } from './db/schema';
 import { Problem } from './problem';
@@ -79,11 +79,11 @@ export async function putPersonal(userId: string, input: PersonalEnvelopeInput, 
 				.where(and(eq(personalEnvelopes.userId, userId), eq(personalEnvelopes.objectId, objectId)));
 			return;
 		}
-		const all = await tx
-			.select({ objectId: personalEnvelopes.objectId })
+		const [stored] = await tx
+			.select({ n: count() })
 			.from(personalEnvelopes)
 			.where(eq(personalEnvelopes.userId, userId));
-		if (all.length >= MAX_PERSONAL_OBJECTS) throw new Problem(413, 'too_many');
+		if ((stored?.n ?? 0) >= MAX_PERSONAL_OBJECTS) throw new Problem(413, 'too_many');
 		await tx.insert(personalEnvelopes).values({ userId, objectId, kind, ...values });
 	});
 }

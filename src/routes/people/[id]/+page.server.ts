@@ -3,7 +3,8 @@ import type { PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { pageProblem } from '$lib/server/api';
 import { Problem } from '$lib/server/problem';
-import { getDeploymentId, getPersonFor } from '$lib/server/people';
+import { getPersonFor } from '$lib/server/people';
+import { getDeploymentId } from '$lib/server/org';
 import { id as Id } from '$lib/server/validation/keys';
 import { m } from '$lib/paraglide/messages.js';
 
