@@ -42,6 +42,7 @@ const originCheck: Handle = async ({ event, resolve }) => {
 const RATE_LIMITED: Record<string, Bucket> = {
 	'/setup/[token]': 'setup',
 	'/join/[token]': 'invite',
+	'/api/join/[token]': 'invite',
 	'/devices/add/[token]': 'invite',
 	'/api/webauthn/register/options': 'register',
 	'/api/webauthn/register/verify': 'register',

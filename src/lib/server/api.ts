@@ -42,3 +42,9 @@ export function pageProblem(e: unknown): never {
 	if (e instanceof Problem) error(e.status, { message: problemMessage(e.code), code: e.code });
 	throw e;
 }
+
+/** An id from the URL; anything malformed is simply "not found". */
+export function pathId(param: string | undefined, pattern = /^[A-Za-z0-9_-]{1,64}$/): string {
+	if (!param || !pattern.test(param)) throw new Problem(404, 'not_found');
+	return param;
+}

@@ -22,12 +22,15 @@ export type AuditAction =
 	| 'device.remembered'
 	| 'device.forgotten'
 	| 'facilitator.deactivated'
-	| 'org.updated';
+	| 'org.updated'
+	| 'case.opened'
+	| 'case.stage_changed'
+	| 'case.lead_changed';
 
 export type AuditEntry = {
 	actorId: string | null;
 	action: AuditAction;
-	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device';
+	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device' | 'case';
 	objectId?: string | null;
 };
 

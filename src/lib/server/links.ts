@@ -17,24 +17,26 @@ export const LINK_LIFETIME_MS: Record<LinkKind, number> = {
 	setup: 24 * HOUR,
 	facilitator: 7 * 24 * HOUR,
 	// Long enough to pick up another device, short enough that a forgotten link is harmless.
-	device: 15 * 60_000
+	device: 15 * 60_000,
+	case: 7 * 24 * HOUR
 };
 
 export const LINK_PATH: Record<LinkKind, string> = {
 	setup: '/setup/',
 	facilitator: '/join/',
-	device: '/devices/add/'
+	device: '/devices/add/',
+	case: '/join/'
 };
 
-async function insertLink(
+export async function insertLink(
 	tx: Tx,
 	kind: LinkKind,
 	createdBy: string | null,
 	userId: string | null,
-	now: number
+	now: number,
+	id = generateId()
 ) {
 	const token = generateToken(20);
-	const id = generateId();
 	const expiresAt = now + LINK_LIFETIME_MS[kind];
 	await tx.insert(links).values({
 		id,

@@ -28,6 +28,17 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	cannot_recover_self: m.problem_cannot_recover_self,
 	person_not_found: m.problem_person_not_found,
 	not_found: m.problem_not_found,
+	case_not_found: m.problem_case_not_found,
+	case_exists: m.problem_case_exists,
+	case_closed: m.problem_case_closed,
+	reader_not_allowed: m.problem_reader_not_allowed,
+	too_large: m.problem_too_large,
+	deleted: m.problem_deleted,
+	supports_unknown: m.problem_supports_unknown,
+	invite_role: m.problem_invite_role,
+	already_member: m.problem_already_member,
+	log_conflict: m.problem_log_conflict,
+	lead_not_facilitator: m.problem_lead_not_facilitator,
 	unexpected: m.problem_unexpected
 };
 

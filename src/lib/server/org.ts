@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { getDb, write } from './db';
 import { sessions, settings, users } from './db/schema';
 import { auditIn } from './audit';
+import { removeFromCasesIn } from './cases';
 import { Problem } from './problem';
 
 type Tx = Parameters<Parameters<typeof write>[0]>[0];
@@ -84,6 +85,8 @@ export async function deactivateFacilitator(adminId: string, userId: string, now
 			.set({ status: 'deactivated', deactivatedAt: now })
 			.where(eq(users.id, userId));
 		await tx.delete(sessions).where(eq(sessions.userId, userId));
+		// Refused in their cases at once; the log removals wait for a colleague's browser.
+		await removeFromCasesIn(tx, userId, now);
 		await auditIn(
 			tx,
 			{ actorId: adminId, action: 'facilitator.deactivated', objectType: 'user', objectId: userId },

@@ -38,4 +38,15 @@ export type ProblemCode =
 	| 'too_many'
 	| 'cannot_recover_self'
 	| 'person_not_found'
-	| 'not_found';
+	| 'not_found'
+	| 'case_not_found'
+	| 'case_exists'
+	| 'case_closed'
+	| 'reader_not_allowed'
+	| 'too_large'
+	| 'deleted'
+	| 'supports_unknown'
+	| 'invite_role'
+	| 'already_member'
+	| 'log_conflict'
+	| 'lead_not_facilitator';

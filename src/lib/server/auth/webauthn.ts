@@ -11,6 +11,7 @@ import { eq, lt } from 'drizzle-orm';
 import { getDb, write } from '../db';
 import { challenges, links, passkeys, users } from '../db/schema';
 import { config } from '../config';
+import { claimCaseLinkIn } from '../case-invites';
 import { auditIn } from '../audit';
 import { checkLink, consumeLinkIn, findLink, type LinkKind } from '../links';
 import { ensureDeploymentIdIn, getOrgSettings } from '../org';
@@ -69,6 +70,8 @@ export async function beginRegistration(start: RegistrationStart, now = Date.now
 		if (!start.displayName) throw new Problem(400, 'bad_request');
 		// Joining as a new person while signed in would leave two accounts in one browser.
 		checkSignedIn(start.signedInUserId, null);
+		// A case invite makes one account; after that, its owner signs in to finish joining.
+		if (start.kind === 'case' && link.userId !== null) throw new Problem(410, 'link_used');
 		userId = randomUserHandle();
 		userName = start.displayName;
 	}
@@ -144,17 +147,22 @@ export async function finishRegistration(finish: RegistrationFinish, now = Date.
 			await ensureDeploymentIdIn(tx, generateId());
 		}
 		if (finish.kind !== 'device') {
+			// People invited to a case hold no role in the organization, only in their cases.
+			const orgRole =
+				finish.kind === 'setup' ? 'admin' : finish.kind === 'facilitator' ? 'facilitator' : null;
 			await tx.insert(users).values({
 				id: userId,
 				displayName: challenge.displayName ?? '',
-				orgRole: finish.kind === 'setup' ? 'admin' : 'facilitator',
+				orgRole,
 				createdAt: now
 			});
 		} else {
 			const [user] = await tx.select().from(users).where(eq(users.id, userId));
 			if (!user || user.status !== 'active') throw new Problem(403, 'account_inactive');
 		}
-		await consumeLinkIn(tx, linkId, finish.kind, userId, now);
+		// A case invite is used when its new account joins the case (with its keys), not here.
+		if (finish.kind === 'case') await claimCaseLinkIn(tx, linkId, userId, now);
+		else await consumeLinkIn(tx, linkId, finish.kind, userId, now);
 		// A device link may carry the key bundle sealed for the new device: read once, deleted.
 		const handover = finish.kind === 'device' ? await takeHandoverIn(tx, linkId, now) : null;
 		const [existing] = await tx.select().from(passkeys).where(eq(passkeys.id, credential.id));

@@ -1,5 +1,6 @@
 import {
 	blob,
+	foreignKey,
 	index,
 	integer,
 	primaryKey,
@@ -92,7 +93,7 @@ export const links = sqliteTable(
 	{
 		id: text('id').primaryKey(),
 		tokenHash: text('token_hash').notNull().unique(),
-		kind: text('kind', { enum: ['setup', 'facilitator', 'device'] }).notNull(),
+		kind: text('kind', { enum: ['setup', 'facilitator', 'device', 'case'] }).notNull(),
 		// Who made it (null for the setup link made at first start).
 		createdBy: text('created_by').references(() => users.id, { onDelete: 'cascade' }),
 		// For device links: the account the new passkey joins. For used invites: who joined.
@@ -221,6 +222,172 @@ export const personalEnvelopes = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.userId, t.objectId] })]
 );
+
+/**
+ * A case. Its title and summary are a facilitators-only envelope; the server knows only a
+ * short reference, who leads it and when it was opened. The stage is derived from events.
+ */
+export const cases = sqliteTable('cases', {
+	// Chosen by the opening browser, which signs it into the case log before the server sees it.
+	id: text('id').primaryKey(),
+	ref: text('ref').notNull().unique(),
+	leadId: text('lead_id')
+		.notNull()
+		.references(() => users.id),
+	createdBy: text('created_by')
+		.notNull()
+		.references(() => users.id),
+	createdAt: integer('created_at').notNull()
+});
+
+/**
+ * The server's mirror of who is in a case, for authorization: it acts at once (a withdrawn
+ * participant is refused immediately), while browsers trust only the signed case log.
+ */
+export const caseMembers = sqliteTable(
+	'case_members',
+	{
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		role: text('role', {
+			enum: ['facilitator', 'survivor', 'responsible', 'supporter', 'community']
+		}).notNull(),
+		// For a supporter: the party they support.
+		supports: text('supports'),
+		// The name this person chose for this case (pseudonyms welcome).
+		displayName: text('display_name').notNull(),
+		// The fingerprint they joined with (base64url), as the case log will bind it.
+		fp: text('fp').notNull(),
+		status: text('status', { enum: ['active', 'paused', 'withdrawn', 'removed'] })
+			.notNull()
+			.default('active'),
+		joinedAt: integer('joined_at').notNull(),
+		statusAt: integer('status_at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.caseId, t.userId] }),
+		index('case_members_user_idx').on(t.userId)
+	]
+);
+
+/** What happened to a case and when, by whom: stages, lead handovers, people pausing. */
+export const caseEvents = sqliteTable(
+	'case_events',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		at: integer('at').notNull(),
+		actorId: text('actor_id'),
+		kind: text('kind', { enum: ['stage', 'lead', 'member'] }).notNull(),
+		// stage: the new stage; lead: the new lead's id; member: "<userId> <status>".
+		value: text('value').notNull()
+	},
+	(t) => [index('case_events_case_idx').on(t.caseId, t.id)]
+);
+
+/** The signed case log as browsers made it; the server keeps it in order and serves it. */
+export const caseLog = sqliteTable(
+	'case_log',
+	{
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		seq: integer('seq').notNull(),
+		entry: text('entry').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.caseId, t.seq] })]
+);
+
+/** Changes the server made at once, waiting for a facilitator's browser to sign them. */
+export const casePending = sqliteTable(
+	'case_pending',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
+		change: text('change').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('case_pending_case_idx').on(t.caseId)]
+);
+
+/** What a case invite link is for. The link itself (token hash, expiry, use) is in `links`. */
+export const caseInvites = sqliteTable(
+	'case_invites',
+	{
+		linkId: text('link_id')
+			.primaryKey()
+			.references(() => links.id, { onDelete: 'cascade' }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		role: text('role', {
+			enum: ['facilitator', 'survivor', 'responsible', 'supporter', 'community']
+		}).notNull(),
+		supports: text('supports')
+	},
+	(t) => [index('case_invites_case_idx').on(t.caseId)]
+);
+
+/**
+ * Encrypted case objects, every version kept (readers may open earlier ones). A deleted
+ * object keeps only the tombstone's header: every earlier body and wrap is gone.
+ */
+export const caseEnvelopes = sqliteTable(
+	'case_envelopes',
+	{
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		objectId: text('object_id').notNull(),
+		version: integer('version').notNull(),
+		kind: text('kind').notNull(),
+		authorId: text('author_id').notNull(),
+		subject: text('subject'),
+		deleted: integer('deleted', { mode: 'boolean' }).notNull(),
+		header: text('header').notNull(),
+		body: text('body').notNull(),
+		size: integer('size').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.caseId, t.objectId, t.version] }),
+		index('case_envelopes_kind_idx').on(t.caseId, t.kind)
+	]
+);
+
+/** One content-key wrap per reader per version; deleting the row is crypto-shredding. */
+export const caseWraps = sqliteTable(
+	'case_wraps',
+	{
+		caseId: text('case_id').notNull(),
+		objectId: text('object_id').notNull(),
+		version: integer('version').notNull(),
+		readerId: text('reader_id').notNull(),
+		wrapperId: text('wrapper_id').notNull(),
+		box: text('box').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.caseId, t.objectId, t.version, t.readerId] }),
+		index('case_wraps_reader_idx').on(t.readerId, t.caseId),
+		foreignKey({
+			columns: [t.caseId, t.objectId, t.version],
+			foreignColumns: [caseEnvelopes.caseId, caseEnvelopes.objectId, caseEnvelopes.version]
+		}).onDelete('cascade')
+	]
+);
+
+export type CaseRow = typeof cases.$inferSelect;
+export type CaseMember = typeof caseMembers.$inferSelect;
 
 export type User = typeof users.$inferSelect;
 export type Passkey = typeof passkeys.$inferSelect;

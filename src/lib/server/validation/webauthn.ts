@@ -54,4 +54,4 @@ export const passkeyName = v.pipe(
 
 export const linkToken = v.pipe(v.string(), v.regex(/^[a-z2-7]{16,64}$/));
 export const challengeId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,32}$/));
-export const linkKind = v.picklist(['setup', 'facilitator', 'device']);
+export const linkKind = v.picklist(['setup', 'facilitator', 'device', 'case']);

@@ -1,0 +1,43 @@
+import { and, eq } from 'drizzle-orm';
+import { getDb, type write } from './db';
+import { caseMembers, cases, users, type CaseMember } from './db/schema';
+import { Problem } from './problem';
+import type { CaseRoleName } from './validation/cases';
+
+export type Tx = Parameters<Parameters<typeof write>[0]>[0];
+type Reader = ReturnType<typeof getDb> | Tx;
+
+/**
+ * Who may do what in a case, from the server's own tables: they act at once (a deactivated
+ * facilitator or a withdrawn participant is refused immediately). Someone who is not in a
+ * case gets the same 404 as a case that does not exist, so ids reveal nothing.
+ */
+
+export type Access = { member: CaseMember; isLead: boolean };
+
+/** Members who may still take part: paused people keep their page and their own words. */
+const PRESENT = new Set<CaseMember['status']>(['active', 'paused']);
+
+export async function caseAccess(
+	userId: string,
+	caseId: string,
+	roles?: readonly CaseRoleName[],
+	db: Reader = getDb()
+): Promise<Access> {
+	const [row] = await db
+		.select({ member: caseMembers, leadId: cases.leadId, userStatus: users.status })
+		.from(caseMembers)
+		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
+		.innerJoin(users, eq(users.id, caseMembers.userId))
+		.where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.userId, userId)));
+	if (!row || !PRESENT.has(row.member.status) || row.userStatus !== 'active') {
+		throw new Problem(404, 'case_not_found');
+	}
+	if (roles && !roles.includes(row.member.role)) throw new Problem(403, 'forbidden');
+	return { member: row.member, isLead: row.leadId === userId };
+}
+
+/** A facilitator of this case who is still active in it. */
+export function facilitatorAccess(userId: string, caseId: string, db: Reader = getDb()) {
+	return caseAccess(userId, caseId, ['facilitator'], db);
+}

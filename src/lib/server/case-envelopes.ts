@@ -1,0 +1,380 @@
+import { and, desc, eq, inArray, max } from 'drizzle-orm';
+import { getDb, write } from './db';
+import { caseEnvelopes, caseMembers, caseWraps, type CaseMember } from './db/schema';
+import { caseAccess, type Tx } from './case-access';
+import { Problem } from './problem';
+import {
+	CASE_ENVELOPE_MAX_BYTES,
+	type CaseEnvelopeInput,
+	type CaseRoleName,
+	type WrapInput
+} from './validation/cases';
+
+/**
+ * Encrypted case objects. The server cannot open them and does not try; it mirrors the reader
+ * rules (DESIGN §4) on its own membership tables so a wrap for someone who may never read a
+ * kind is refused before it is stored, and serves each person only what is wrapped for them.
+ * Browsers check everything again against the signed case log.
+ */
+
+export type CaseKind = CaseEnvelopeInput['kind'];
+
+const FACILITATOR_KINDS = new Set<CaseKind>(['case-summary', 'facilitator-notes', 'invite-secret']);
+/** Kinds whose versions all come from their first author: nobody else edits their words. */
+const SINGLE_AUTHOR = new Set<CaseKind>(['input', 'interim-comment']);
+
+const AUTHORS: Record<CaseKind, readonly CaseRoleName[]> = {
+	'case-summary': ['facilitator'],
+	'facilitator-notes': ['facilitator'],
+	'invite-secret': ['facilitator'],
+	input: ['survivor', 'responsible'],
+	'interim-summary': ['facilitator'],
+	'interim-comment': ['survivor']
+};
+
+type Roster = Map<string, Pick<CaseMember, 'userId' | 'role' | 'supports' | 'status'>>;
+
+function sideOf(userId: string, roster: Roster): 'survivor' | 'responsible' | null {
+	const m = roster.get(userId);
+	if (!m) return null;
+	if (m.role === 'survivor' || m.role === 'responsible') return m.role;
+	if (m.role !== 'supporter' || !m.supports) return null;
+	const party = roster.get(m.supports);
+	return party?.role === 'survivor' || party?.role === 'responsible' ? party.role : null;
+}
+
+/** The same reader table browsers apply (crypto/reader-rules.ts), on the server's roster. */
+export function mayReadKind(
+	kind: CaseKind,
+	authorId: string,
+	readerId: string,
+	roster: Roster
+): boolean {
+	const reader = roster.get(readerId);
+	if (!reader || (reader.status !== 'active' && reader.status !== 'paused')) return false;
+	if (FACILITATOR_KINDS.has(kind)) return reader.role === 'facilitator';
+	if (kind === 'interim-summary' || kind === 'interim-comment') {
+		return reader.role === 'facilitator' || reader.role === 'survivor';
+	}
+	// A party's own input: the author, facilitators, and only people on the author's side.
+	if (readerId === authorId || reader.role === 'facilitator') return true;
+	const mine = sideOf(authorId, roster);
+	if (!mine) return false;
+	const theirs = sideOf(readerId, roster);
+	if (reader.role === 'supporter') return theirs === mine;
+	return theirs === null || theirs === mine;
+}
+
+async function rosterIn(db: Tx | ReturnType<typeof getDb>, caseId: string): Promise<Roster> {
+	const rows = await db
+		.select({
+			userId: caseMembers.userId,
+			role: caseMembers.role,
+			supports: caseMembers.supports,
+			status: caseMembers.status
+		})
+		.from(caseMembers)
+		.where(eq(caseMembers.caseId, caseId));
+	return new Map(rows.map((r) => [r.userId, r]));
+}
+
+function checkWraps(
+	kind: CaseKind,
+	actorId: string,
+	authorId: string,
+	wraps: readonly WrapInput[],
+	roster: Roster
+) {
+	const seen = new Set<string>();
+	for (const w of wraps) {
+		if (w.wrapper !== actorId || seen.has(w.reader)) throw new Problem(400, 'bad_request');
+		seen.add(w.reader);
+		if (!mayReadKind(kind, authorId, w.reader, roster))
+			throw new Problem(403, 'reader_not_allowed');
+	}
+}
+
+/** Base64url characters to bytes, near enough to enforce a size limit. */
+const bytesOf = (b64: string) => Math.floor((b64.length * 3) / 4);
+
+/**
+ * Stores the next version of a case object, checked against the server's roster: the author's
+ * role may write this kind, every reader may read it, versions go up by exactly one, and only
+ * the first author continues a single-author object. A tombstone takes every earlier version
+ * (body and wraps) with it, at once.
+ */
+export async function putCaseEnvelopeIn(
+	tx: Tx,
+	actorId: string,
+	caseId: string,
+	input: CaseEnvelopeInput,
+	now: number
+) {
+	const access = await caseAccess(actorId, caseId, undefined, tx);
+	if (!AUTHORS[input.kind].includes(access.member.role)) throw new Problem(403, 'forbidden');
+	if (bytesOf(input.body) > CASE_ENVELOPE_MAX_BYTES) throw new Problem(413, 'too_large');
+	// A tombstone's body is an empty secretbox: nothing of the content stays.
+	if (input.deleted && input.body.length > 64) throw new Problem(400, 'bad_request');
+	// The author keeps a wrap of their own: they can always read (and revise) what they wrote.
+	if (!input.wraps.some((w) => w.reader === actorId)) throw new Problem(400, 'bad_request');
+	const roster = await rosterIn(tx, caseId);
+	checkWraps(input.kind, actorId, actorId, input.wraps, roster);
+
+	const [first] = await tx
+		.select({ kind: caseEnvelopes.kind, authorId: caseEnvelopes.authorId })
+		.from(caseEnvelopes)
+		.where(and(eq(caseEnvelopes.caseId, caseId), eq(caseEnvelopes.objectId, input.objectId)))
+		.orderBy(caseEnvelopes.version)
+		.limit(1);
+	const [latest] = await tx
+		.select({ version: caseEnvelopes.version, deleted: caseEnvelopes.deleted })
+		.from(caseEnvelopes)
+		.where(and(eq(caseEnvelopes.caseId, caseId), eq(caseEnvelopes.objectId, input.objectId)))
+		.orderBy(desc(caseEnvelopes.version))
+		.limit(1);
+	if (first && first.kind !== input.kind) throw new Problem(400, 'bad_request');
+	if (first && SINGLE_AUTHOR.has(input.kind) && first.authorId !== actorId) {
+		throw new Problem(403, 'forbidden');
+	}
+	if (latest?.deleted) throw new Problem(410, 'deleted');
+	if (input.version !== (latest?.version ?? 0) + 1) throw new Problem(409, 'version_conflict');
+	if (!latest && input.deleted) throw new Problem(400, 'bad_request');
+
+	if (input.deleted) {
+		const where = and(eq(caseWraps.caseId, caseId), eq(caseWraps.objectId, input.objectId));
+		await tx.delete(caseWraps).where(where);
+		await tx
+			.delete(caseEnvelopes)
+			.where(and(eq(caseEnvelopes.caseId, caseId), eq(caseEnvelopes.objectId, input.objectId)));
+	}
+	await tx.insert(caseEnvelopes).values({
+		caseId,
+		objectId: input.objectId,
+		version: input.version,
+		kind: input.kind,
+		authorId: actorId,
+		subject: input.subject,
+		deleted: input.deleted,
+		header: input.header,
+		body: input.body,
+		size: input.header.length + input.body.length,
+		createdAt: now
+	});
+	await tx.insert(caseWraps).values(
+		input.wraps.map((w) => ({
+			caseId,
+			objectId: input.objectId,
+			version: input.version,
+			readerId: w.reader,
+			wrapperId: w.wrapper,
+			box: w.box
+		}))
+	);
+}
+
+export async function putCaseEnvelope(
+	actorId: string,
+	caseId: string,
+	input: CaseEnvelopeInput,
+	now = Date.now()
+) {
+	await write((tx) => putCaseEnvelopeIn(tx, actorId, caseId, input, now));
+}
+
+/**
+ * More readers for one version: any facilitator for the kinds facilitators share, only the
+ * author for a party's own words. A reader who already has a wrap keeps it.
+ */
+export async function addCaseWraps(
+	actorId: string,
+	caseId: string,
+	objectId: string,
+	body: { version: number; wraps: WrapInput[] }
+) {
+	await write(async (tx) => {
+		const access = await caseAccess(actorId, caseId, undefined, tx);
+		const [row] = await tx
+			.select()
+			.from(caseEnvelopes)
+			.where(
+				and(
+					eq(caseEnvelopes.caseId, caseId),
+					eq(caseEnvelopes.objectId, objectId),
+					eq(caseEnvelopes.version, body.version)
+				)
+			);
+		const kind = row?.kind as CaseKind | undefined;
+		if (!row || !kind || row.deleted) throw new Problem(404, 'not_found');
+		const mayAdd = SINGLE_AUTHOR.has(kind)
+			? row.authorId === actorId
+			: access.member.role === 'facilitator';
+		if (!mayAdd) throw new Problem(403, 'forbidden');
+		const roster = await rosterIn(tx, caseId);
+		checkWraps(kind, actorId, row.authorId, body.wraps, roster);
+		await tx
+			.insert(caseWraps)
+			.values(
+				body.wraps.map((w) => ({
+					caseId,
+					objectId,
+					version: body.version,
+					readerId: w.reader,
+					wrapperId: w.wrapper,
+					box: w.box
+				}))
+			)
+			.onConflictDoNothing();
+	});
+}
+
+export type StoredCaseEnvelope = {
+	v: 1;
+	kind: CaseKind;
+	objectId: string;
+	version: number;
+	subject: string | null;
+	deleted: boolean;
+	authorId: string;
+	header: string;
+	body: string;
+	/** My wrap only: other readers' wraps are theirs. */
+	wrap: { reader: string; wrapper: string; box: string };
+	/** Who may read this version (ids only), so facilitators can see who is missing. */
+	readers: string[];
+	createdAt: number;
+};
+
+/**
+ * The newest version of each object of these kinds that is wrapped for me, with my wrap and
+ * the list of readers. Objects I have no wrap for do not exist, as far as I can tell.
+ */
+export async function listCaseEnvelopes(
+	userId: string,
+	caseId: string,
+	kinds: readonly CaseKind[]
+): Promise<StoredCaseEnvelope[]> {
+	await caseAccess(userId, caseId);
+	const db = getDb();
+	const mine = await db
+		.select({
+			objectId: caseWraps.objectId,
+			version: max(caseWraps.version)
+		})
+		.from(caseWraps)
+		.innerJoin(
+			caseEnvelopes,
+			and(
+				eq(caseEnvelopes.caseId, caseWraps.caseId),
+				eq(caseEnvelopes.objectId, caseWraps.objectId),
+				eq(caseEnvelopes.version, caseWraps.version)
+			)
+		)
+		.where(
+			and(
+				eq(caseWraps.caseId, caseId),
+				eq(caseWraps.readerId, userId),
+				inArray(caseEnvelopes.kind, [...kinds])
+			)
+		)
+		.groupBy(caseWraps.objectId);
+	const out: StoredCaseEnvelope[] = [];
+	for (const { objectId, version } of mine) {
+		if (version === null) continue;
+		const found = await getVersionFor(userId, caseId, objectId, version);
+		if (found) out.push(found);
+	}
+	return out.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+async function getVersionFor(userId: string, caseId: string, objectId: string, version: number) {
+	const db = getDb();
+	const [row] = await db
+		.select()
+		.from(caseEnvelopes)
+		.where(
+			and(
+				eq(caseEnvelopes.caseId, caseId),
+				eq(caseEnvelopes.objectId, objectId),
+				eq(caseEnvelopes.version, version)
+			)
+		);
+	if (!row) return null;
+	const wraps = await db
+		.select()
+		.from(caseWraps)
+		.where(
+			and(
+				eq(caseWraps.caseId, caseId),
+				eq(caseWraps.objectId, objectId),
+				eq(caseWraps.version, version)
+			)
+		);
+	const wrap = wraps.find((w) => w.readerId === userId);
+	if (!wrap) return null;
+	return {
+		v: 1 as const,
+		kind: row.kind as CaseKind,
+		objectId,
+		version,
+		subject: row.subject,
+		deleted: row.deleted,
+		authorId: row.authorId,
+		header: row.header,
+		body: row.body,
+		wrap: { reader: wrap.readerId, wrapper: wrap.wrapperId, box: wrap.box },
+		readers: wraps.map((w) => w.readerId).sort(),
+		createdAt: row.createdAt
+	};
+}
+
+/** One version, if it is wrapped for me; anything else is "not found". */
+export async function getCaseEnvelope(
+	userId: string,
+	caseId: string,
+	objectId: string,
+	version: number
+) {
+	await caseAccess(userId, caseId);
+	const found = await getVersionFor(userId, caseId, objectId, version);
+	if (!found) throw new Problem(404, 'not_found');
+	return found;
+}
+
+/** Versions of an object I can open (for "earlier versions"), newest first. */
+export async function listVersions(userId: string, caseId: string, objectId: string) {
+	await caseAccess(userId, caseId);
+	const rows = await getDb()
+		.select({ version: caseWraps.version, createdAt: caseEnvelopes.createdAt })
+		.from(caseWraps)
+		.innerJoin(
+			caseEnvelopes,
+			and(
+				eq(caseEnvelopes.caseId, caseWraps.caseId),
+				eq(caseEnvelopes.objectId, caseWraps.objectId),
+				eq(caseEnvelopes.version, caseWraps.version)
+			)
+		)
+		.where(
+			and(
+				eq(caseWraps.caseId, caseId),
+				eq(caseWraps.objectId, objectId),
+				eq(caseWraps.readerId, userId)
+			)
+		)
+		.orderBy(desc(caseWraps.version));
+	return rows;
+}
+
+/** Where the inviting browser keeps an invite's secret (a facilitators-only envelope). */
+export const inviteSecretObject = (inviteId: string) => `inv-${inviteId}`;
+
+/** An invite used or withdrawn: its secret is of no more use, so it goes (wraps and all). */
+export async function dropSecretIn(tx: Tx, caseId: string, inviteId: string) {
+	const objectId = inviteSecretObject(inviteId);
+	await tx
+		.delete(caseWraps)
+		.where(and(eq(caseWraps.caseId, caseId), eq(caseWraps.objectId, objectId)));
+	await tx
+		.delete(caseEnvelopes)
+		.where(and(eq(caseEnvelopes.caseId, caseId), eq(caseEnvelopes.objectId, objectId)));
+}

@@ -1,0 +1,50 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { getDb } from './db';
+import { caseLog, caseMembers, identities } from './db/schema';
+import { listCaseEnvelopes, type StoredCaseEnvelope } from './case-envelopes';
+import type { LogEntryInput } from './validation/cases';
+
+/**
+ * The dashboard's titles, for all of a facilitator's cases in one answer: each case's log (to
+ * validate who wrote the summary) and the summary wrapped for them, plus everyone's keys.
+ * Facilitators only: nobody else can read a summary, so nobody else is sent one.
+ */
+export async function caseSummariesFor(userId: string) {
+	const db = getDb();
+	const mine = await db
+		.select({ caseId: caseMembers.caseId })
+		.from(caseMembers)
+		.where(
+			and(
+				eq(caseMembers.userId, userId),
+				eq(caseMembers.role, 'facilitator'),
+				inArray(caseMembers.status, ['active', 'paused'])
+			)
+		);
+	const ids = mine.map((c) => c.caseId);
+	if (ids.length === 0) return { cases: [], directory: [] };
+	const entries = await db
+		.select({ caseId: caseLog.caseId, entry: caseLog.entry })
+		.from(caseLog)
+		.where(inArray(caseLog.caseId, ids))
+		.orderBy(asc(caseLog.caseId), asc(caseLog.seq));
+	const logs = new Map<string, LogEntryInput[]>(ids.map((id) => [id, []]));
+	for (const e of entries) logs.get(e.caseId)?.push(JSON.parse(e.entry) as LogEntryInput);
+	const cases: { caseId: string; entries: LogEntryInput[]; summary: StoredCaseEnvelope | null }[] =
+		[];
+	for (const caseId of ids) {
+		const [summary] = await listCaseEnvelopes(userId, caseId, ['case-summary']);
+		cases.push({ caseId, entries: logs.get(caseId) ?? [], summary: summary ?? null });
+	}
+	const directory = await db
+		.selectDistinct({
+			userId: identities.userId,
+			keyVersion: identities.keyVersion,
+			boxPk: identities.boxPk,
+			signPk: identities.signPk
+		})
+		.from(caseMembers)
+		.innerJoin(identities, eq(identities.userId, caseMembers.userId))
+		.where(inArray(caseMembers.caseId, ids));
+	return { cases, directory };
+}

@@ -1,0 +1,381 @@
+import { and, asc, desc, eq, inArray, isNull, gt, max } from 'drizzle-orm';
+import { getDb, write } from './db';
+import {
+	caseEvents,
+	caseInvites,
+	caseMembers,
+	casePending,
+	cases,
+	links,
+	users
+} from './db/schema';
+import { caseAccess, facilitatorAccess, type Tx } from './case-access';
+import { putCaseEnvelopeIn } from './case-envelopes';
+import { addPendingIn, appendFirstEntryIn, countPending, type PendingChangeJson } from './case-log';
+import { auditIn } from './audit';
+import { Problem } from './problem';
+import type { SessionUser } from './auth/session';
+import type { CaseEnvelopeInput, LogEntryInput, Stage } from './validation/cases';
+
+/**
+ * Cases as the server knows them: a short reference, who is in them with which role, stages as
+ * events. Titles, summaries and notes are envelopes only facilitators' browsers can open.
+ */
+
+// No 0/O, 1/I/L or U: a reference is read aloud and typed from paper.
+const REF_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function newRef(length: number): string {
+	const bytes = new Uint8Array(length);
+	crypto.getRandomValues(bytes);
+	// 256 is not a multiple of 30; the slight bias is harmless for a non-secret label.
+	return 'C-' + Array.from(bytes, (b) => REF_ALPHABET[b % REF_ALPHABET.length]).join('');
+}
+
+async function uniqueRef(tx: Tx): Promise<string> {
+	for (let attempt = 0; attempt < 20; attempt++) {
+		const ref = newRef(attempt < 10 ? 4 : 6);
+		const [taken] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.ref, ref));
+		if (!taken) return ref;
+	}
+	throw new Error('No free case reference');
+}
+
+export const CLOSED_STAGES: readonly Stage[] = ['closed', 'withdrawn'];
+
+export async function currentStageIn(tx: Tx, caseId: string): Promise<Stage> {
+	const [current] = await tx
+		.select({ value: caseEvents.value })
+		.from(caseEvents)
+		.where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.kind, 'stage')))
+		.orderBy(desc(caseEvents.id))
+		.limit(1);
+	return (current?.value as Stage | undefined) ?? 'referral';
+}
+
+/**
+ * A facilitator opens a case: the browser made its id, signed the log's first entry and sealed
+ * the title and summary for the facilitator alone. All of it lands together or not at all.
+ */
+export async function openCase(
+	user: SessionUser,
+	input: { caseId: string; entry: LogEntryInput; summary: CaseEnvelopeInput },
+	now = Date.now()
+) {
+	if (user.orgRole !== 'facilitator' && user.orgRole !== 'admin') {
+		throw new Problem(403, 'forbidden');
+	}
+	const { caseId, entry, summary } = input;
+	const firstEntry =
+		entry.seq === 0 &&
+		entry.op === 'create' &&
+		entry.role === 'facilitator' &&
+		entry.supports === null &&
+		entry.signer === user.id &&
+		entry.subject.userId === user.id &&
+		/^A+$/.test(entry.prev);
+	if (!firstEntry) throw new Problem(400, 'bad_request');
+	if (summary.kind !== 'case-summary' || summary.version !== 1 || summary.deleted) {
+		throw new Problem(400, 'bad_request');
+	}
+	return write(async (tx) => {
+		const [exists] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId));
+		if (exists) throw new Problem(409, 'case_exists');
+		const ref = await uniqueRef(tx);
+		await tx
+			.insert(cases)
+			.values({ id: caseId, ref, leadId: user.id, createdBy: user.id, createdAt: now });
+		await tx.insert(caseMembers).values({
+			caseId,
+			userId: user.id,
+			role: 'facilitator',
+			supports: null,
+			displayName: user.displayName,
+			fp: entry.subject.fp,
+			joinedAt: now,
+			statusAt: now
+		});
+		await tx
+			.insert(caseEvents)
+			.values({ caseId, at: now, actorId: user.id, kind: 'stage', value: 'referral' });
+		await appendFirstEntryIn(tx, caseId, entry, now);
+		await putCaseEnvelopeIn(tx, user.id, caseId, summary, now);
+		await auditIn(
+			tx,
+			{ actorId: user.id, action: 'case.opened', objectType: 'case', objectId: caseId },
+			now
+		);
+		return { id: caseId, ref };
+	});
+}
+
+/** The current stage of each case: the latest stage event. */
+async function stagesOf(caseIds: readonly string[]): Promise<Map<string, Stage>> {
+	if (caseIds.length === 0) return new Map();
+	const db = getDb();
+	const latest = db
+		.select({ latestId: max(caseEvents.id).as('latest_id') })
+		.from(caseEvents)
+		.where(and(inArray(caseEvents.caseId, [...caseIds]), eq(caseEvents.kind, 'stage')))
+		.groupBy(caseEvents.caseId)
+		.as('latest');
+	const rows = await db
+		.select({ caseId: caseEvents.caseId, value: caseEvents.value })
+		.from(caseEvents)
+		.innerJoin(latest, eq(latest.latestId, caseEvents.id));
+	return new Map(rows.map((r) => [r.caseId, r.value as Stage]));
+}
+
+export type CaseListItem = {
+	id: string;
+	ref: string;
+	stage: Stage;
+	myRole: (typeof caseMembers.$inferSelect)['role'];
+	myStatus: (typeof caseMembers.$inferSelect)['status'];
+	isLead: boolean;
+	leadName: string;
+	leadActive: boolean;
+	people: number;
+	pendingLog: number;
+	waitingInvites: number;
+	createdAt: number;
+};
+
+/** The cases a person is in (and may still open), newest first, with what needs attention. */
+export async function listCasesFor(userId: string, now = Date.now()): Promise<CaseListItem[]> {
+	const db = getDb();
+	const mine = await db
+		.select({
+			id: cases.id,
+			ref: cases.ref,
+			leadId: cases.leadId,
+			createdAt: cases.createdAt,
+			myRole: caseMembers.role,
+			myStatus: caseMembers.status
+		})
+		.from(caseMembers)
+		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
+		.where(and(eq(caseMembers.userId, userId), inArray(caseMembers.status, ['active', 'paused'])))
+		.orderBy(desc(cases.createdAt));
+	const ids = mine.map((c) => c.id);
+	if (ids.length === 0) return [];
+	const [stages, pending, people, leads, invites] = await Promise.all([
+		stagesOf(ids),
+		countPending(ids),
+		db
+			.select({ caseId: caseMembers.caseId })
+			.from(caseMembers)
+			.where(
+				and(inArray(caseMembers.caseId, ids), inArray(caseMembers.status, ['active', 'paused']))
+			),
+		db
+			.select({ id: users.id, name: users.displayName, status: users.status })
+			.from(users)
+			.where(inArray(users.id, [...new Set(mine.map((c) => c.leadId))])),
+		db
+			.select({ caseId: caseInvites.caseId })
+			.from(caseInvites)
+			.innerJoin(links, eq(links.id, caseInvites.linkId))
+			.where(
+				and(
+					inArray(caseInvites.caseId, ids),
+					isNull(links.usedAt),
+					isNull(links.revokedAt),
+					gt(links.expiresAt, now)
+				)
+			)
+	]);
+	const count = (rows: { caseId: string }[]) => {
+		const m = new Map<string, number>();
+		for (const r of rows) m.set(r.caseId, (m.get(r.caseId) ?? 0) + 1);
+		return m;
+	};
+	const peopleBy = count(people);
+	const invitesBy = count(invites);
+	const leadBy = new Map(leads.map((l) => [l.id, l]));
+	return mine.map((c) => {
+		const facilitator = c.myRole === 'facilitator';
+		const lead = leadBy.get(c.leadId);
+		return {
+			id: c.id,
+			ref: c.ref,
+			stage: stages.get(c.id) ?? 'referral',
+			myRole: c.myRole,
+			myStatus: c.myStatus,
+			isLead: c.leadId === userId,
+			leadName: lead?.name ?? '',
+			leadActive: lead?.status === 'active',
+			people: peopleBy.get(c.id) ?? 0,
+			pendingLog: facilitator ? (pending.get(c.id) ?? 0) : 0,
+			waitingInvites: facilitator ? (invitesBy.get(c.id) ?? 0) : 0,
+			createdAt: c.createdAt
+		};
+	});
+}
+
+export type CasePerson = {
+	userId: string;
+	displayName: string;
+	role: (typeof caseMembers.$inferSelect)['role'];
+	supports: string | null;
+	/** Only for facilitators and the person themselves: whether someone paused or left. */
+	status: (typeof caseMembers.$inferSelect)['status'] | null;
+	/** A facilitator whose account was deactivated: their cases need a new lead. */
+	deactivated: boolean;
+	isLead: boolean;
+};
+
+/**
+ * One case as a member sees it. Everyone in a case sees who is in it (the log they validate
+ * names them all); only facilitators see stages' history, and whether others paused or left.
+ */
+export async function caseView(userId: string, caseId: string) {
+	const access = await caseAccess(userId, caseId);
+	const facilitator = access.member.role === 'facilitator';
+	const db = getDb();
+	const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
+	if (!row) throw new Problem(404, 'case_not_found');
+	const members = await db
+		.select({
+			userId: caseMembers.userId,
+			displayName: caseMembers.displayName,
+			role: caseMembers.role,
+			supports: caseMembers.supports,
+			status: caseMembers.status,
+			userStatus: users.status
+		})
+		.from(caseMembers)
+		.innerJoin(users, eq(users.id, caseMembers.userId))
+		.where(eq(caseMembers.caseId, caseId))
+		.orderBy(asc(caseMembers.joinedAt));
+	const people: CasePerson[] = members
+		.filter((p) => facilitator || p.status === 'active' || p.status === 'paused')
+		.map((p) => ({
+			userId: p.userId,
+			displayName: p.displayName,
+			role: p.role,
+			supports: p.supports,
+			status: facilitator || p.userId === userId ? p.status : null,
+			deactivated: p.userStatus !== 'active',
+			isLead: p.userId === row.leadId
+		}));
+	const stages = await stagesOf([caseId]);
+	const history = facilitator
+		? await db
+				.select({
+					at: caseEvents.at,
+					kind: caseEvents.kind,
+					value: caseEvents.value,
+					actor: users.displayName
+				})
+				.from(caseEvents)
+				.leftJoin(users, eq(users.id, caseEvents.actorId))
+				.where(eq(caseEvents.caseId, caseId))
+				.orderBy(desc(caseEvents.id))
+				.limit(100)
+		: [];
+	return {
+		id: row.id,
+		ref: row.ref,
+		stage: stages.get(caseId) ?? 'referral',
+		createdAt: row.createdAt,
+		me: { role: access.member.role, status: access.member.status, isLead: access.isLead },
+		people,
+		history
+	};
+}
+
+export async function setStage(actorId: string, caseId: string, stage: Stage, now = Date.now()) {
+	await write(async (tx) => {
+		await facilitatorAccess(actorId, caseId, tx);
+		if ((await currentStageIn(tx, caseId)) === stage) return;
+		await tx.insert(caseEvents).values({ caseId, at: now, actorId, kind: 'stage', value: stage });
+		await auditIn(
+			tx,
+			{ actorId, action: 'case.stage_changed', objectType: 'case', objectId: caseId },
+			now
+		);
+	});
+}
+
+/**
+ * Hands the lead to another facilitator of the case. The lead does it; when the lead's
+ * account was deactivated or they left the case, any facilitator of the case may take it on.
+ */
+export async function handOverLead(
+	actorId: string,
+	caseId: string,
+	toId: string,
+	now = Date.now()
+) {
+	await write(async (tx) => {
+		const access = await facilitatorAccess(actorId, caseId, tx);
+		if (!access.isLead) {
+			const [lead] = await tx
+				.select({ status: users.status, memberStatus: caseMembers.status })
+				.from(cases)
+				.innerJoin(users, eq(users.id, cases.leadId))
+				.leftJoin(
+					caseMembers,
+					and(eq(caseMembers.caseId, cases.id), eq(caseMembers.userId, cases.leadId))
+				)
+				.where(eq(cases.id, caseId));
+			const leadGone = !lead || lead.status !== 'active' || lead.memberStatus !== 'active';
+			if (!leadGone) throw new Problem(403, 'forbidden');
+		}
+		try {
+			await facilitatorAccess(toId, caseId, tx);
+		} catch {
+			throw new Problem(400, 'lead_not_facilitator');
+		}
+		await tx.update(cases).set({ leadId: toId }).where(eq(cases.id, caseId));
+		await tx.insert(caseEvents).values({ caseId, at: now, actorId, kind: 'lead', value: toId });
+		await auditIn(
+			tx,
+			{ actorId, action: 'case.lead_changed', objectType: 'case', objectId: caseId },
+			now
+		);
+	});
+}
+
+/**
+ * A deactivated facilitator leaves every case at once (the server refuses them from now on);
+ * the matching log removals wait for the next facilitator browser to sign them.
+ */
+export async function removeFromCasesIn(tx: Tx, userId: string, now: number) {
+	const rows = await tx
+		.select()
+		.from(caseMembers)
+		.where(and(eq(caseMembers.userId, userId), inArray(caseMembers.status, ['active', 'paused'])));
+	for (const m of rows) {
+		await tx
+			.update(caseMembers)
+			.set({ status: 'removed', statusAt: now })
+			.where(and(eq(caseMembers.caseId, m.caseId), eq(caseMembers.userId, userId)));
+		await tx.insert(caseEvents).values({
+			caseId: m.caseId,
+			at: now,
+			actorId: null,
+			kind: 'member',
+			value: `${userId} removed`
+		});
+		// Never signed into the log: withdraw the pending add instead of queueing a removal.
+		const unsigned = await tx
+			.delete(casePending)
+			.where(and(eq(casePending.caseId, m.caseId), eq(casePending.userId, userId)))
+			.returning({ change: casePending.change });
+		if (unsigned.some((p) => (JSON.parse(p.change) as PendingChangeJson).op === 'add')) continue;
+		await addPendingIn(
+			tx,
+			m.caseId,
+			{
+				op: 'remove',
+				subject: { userId, fp: m.fp },
+				role: m.role,
+				supports: m.supports,
+				invite: null
+			},
+			now
+		);
+	}
+}

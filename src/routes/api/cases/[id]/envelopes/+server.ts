@@ -1,0 +1,18 @@
+import { json } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { jsonEndpoint, pathId } from '$lib/server/api';
+import { requireSession } from '$lib/server/auth/guards';
+import { listCaseEnvelopes } from '$lib/server/case-envelopes';
+import { Problem } from '$lib/server/problem';
+import { caseEnvelope } from '$lib/server/validation/cases';
+
+const Kinds = v.pipe(v.array(caseEnvelope.entries.kind), v.minLength(1), v.maxLength(6));
+
+// The newest version of each object of these kinds that is wrapped for the one asking.
+export const GET = jsonEndpoint(async (event) => {
+	const { user } = requireSession(event);
+	const kinds = (event.url.searchParams.get('kind') ?? '').split(',');
+	if (!v.is(Kinds, kinds)) throw new Problem(400, 'bad_request');
+	const envelopes = await listCaseEnvelopes(user.id, pathId(event.params.id), kinds);
+	return json({ envelopes });
+});
