@@ -14,6 +14,9 @@ const KEY_BUDGET_BYTES = 80 * 1024;
 const KEY_ROUTES = new Set([
 	'/account/keys',
 	'/account/passkeys',
+	'/cases',
+	'/cases/[id]',
+	'/cases/new',
 	'/devices/add/[token]',
 	'/join/[token]',
 	'/keys/new',

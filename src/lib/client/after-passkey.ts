@@ -38,15 +38,22 @@ export async function afterSignIn(result: SignInResult) {
 	return inApp('/unlock');
 }
 
-/** A new passkey on a new or existing account; `secret` is an add-a-device link's fragment. */
-export async function afterRegistration(result: RegisterResult, secret: string | null) {
+/**
+ * A new passkey on a new or existing account; `secret` is an add-a-device link's fragment;
+ * `keysPage` is where a new account makes its keys (a case invite adds where to go after).
+ */
+export async function afterRegistration(
+	result: RegisterResult,
+	secret: string | null,
+	keysPage = '/keys/new'
+) {
 	let prf = result.prfOutput;
 	if (!prf) {
 		// Some authenticators give no PRF output at creation; a get() right after asks again.
 		prf = (await evaluatePrf([result.credentialId]).catch(() => null))?.output ?? null;
 	}
 	holdPrf(result.credentialId, prf);
-	if (result.next === '/keys/new') return inApp('/keys/new');
+	if (result.next === '/keys/new') return inApp(keysPage);
 	if (result.handover && secret) {
 		const opened = await unlockWithHandover(result.userId, result.handover, secret)
 			.then(() => true)

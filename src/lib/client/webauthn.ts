@@ -91,7 +91,7 @@ export async function signInWithPasskey(): Promise<SignInResult> {
 }
 
 export type RegisterInput = {
-	kind: 'setup' | 'facilitator' | 'device';
+	kind: 'setup' | 'facilitator' | 'device' | 'case';
 	token: string;
 	displayName?: string;
 	passkeyName: string;
