@@ -4,6 +4,7 @@ import { countRows, startApp, type App } from './support/app';
 import { newDevice } from './support/passkeys';
 import { expectAccessible } from './support/axe';
 import { storedSlots } from './support/storage';
+import { recordTraffic } from './support/traffic';
 import { createAccount, signIn, signOut, unlockWithCode } from './support/flows';
 
 let app: App;
@@ -18,20 +19,6 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
 	await app.stop();
 });
-
-/** Everything the browser sent and received, as text, to search for a canary. */
-function recordTraffic(page: Page) {
-	const seen: string[] = [];
-	page.on('request', (r) => {
-		seen.push(r.url(), JSON.stringify(r.headers()), r.postData() ?? '');
-	});
-	page.on('response', async (r) => {
-		seen.push(JSON.stringify(await r.allHeaders()));
-		const body = await r.body().catch(() => null);
-		if (body) seen.push(body.toString('latin1'));
-	});
-	return seen;
-}
 
 async function writePage(page: Page, text: string) {
 	await page.goto(`${app.origin}/notebook`);

@@ -1,0 +1,218 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { countRows, startApp, type App } from './support/app';
+import { newDevice } from './support/passkeys';
+import { expectAccessible } from './support/axe';
+import { recordTraffic } from './support/traffic';
+import { createAccount, createKeys } from './support/flows';
+
+let app: App;
+let lead: Page;
+
+test.beforeAll(async ({ browser }) => {
+	app = await startApp();
+	lead = (await newDevice(await browser.newContext(), true)).page;
+	await createAccount(lead, app.setupUrl, 'Alder', 'Desk');
+});
+test.afterAll(async () => {
+	await app.stop();
+});
+
+async function openCase(page: Page, title: string, summary = '') {
+	await page.goto(`${app.origin}/cases`);
+	await page.getByRole('link', { name: 'Open a case' }).click();
+	await page.getByLabel('Title').fill(title);
+	if (summary) await page.getByLabel('Summary (optional)').fill(summary);
+	await page.getByRole('button', { name: 'Open the case' }).click();
+	await expect(page.getByRole('heading', { name: title })).toBeVisible();
+	const ref = (await page.getByRole('heading', { level: 1 }).textContent())?.replace('Case ', '');
+	return { caseId: new URL(page.url()).pathname.split('/').pop() ?? '', ref: ref?.trim() ?? '' };
+}
+
+async function inviteLink(page: Page, role: string, supports?: string) {
+	await page.getByLabel('Their role in this case').selectOption({ label: role });
+	if (supports) await page.getByLabel('Whom they support').selectOption({ label: supports });
+	const link = page.getByLabel('Invitation link');
+	const before = (await link.count()) ? await link.inputValue() : '';
+	await page.getByRole('button', { name: 'Make an invitation link' }).click();
+	await expect(link).toHaveValue(/#v1\./);
+	await expect(link).not.toHaveValue(before);
+	return await link.inputValue();
+}
+
+async function circleCode(page: Page) {
+	await page.getByText('Circle code').click();
+	const digits = page.locator('.digits');
+	await expect(digits).toHaveText(/^(\s*\d{5}){4}\s*$/);
+	return (await digits.textContent())?.replace(/\s+/g, '') ?? '';
+}
+
+/** A new person follows an invite link: passkey, keys, back to the invite, joined. */
+async function joinAsNewPerson(page: Page, link: string, name: string) {
+	await page.goto(link);
+	await expect(page.getByRole('heading', { name: 'You are invited' })).toBeVisible();
+	await expectAccessible(page);
+	await page.getByLabel('Your name here').fill(name);
+	await page.getByRole('button', { name: 'Create passkey' }).click();
+	await createKeys(page);
+	await expect(page).toHaveURL(/\/join\/[a-z2-7]+#v1\./);
+	await expect(page.getByLabel('Your name in this case')).toHaveValue(name);
+	await page.getByRole('button', { name: 'Join this case' }).click();
+	await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]{22}$/);
+}
+
+test('a facilitator opens a case and invites a survivor; the link secret and the title stay in browsers', async ({
+	browser
+}) => {
+	const canary = `canary-${crypto.randomUUID()}`;
+	const leadTraffic = recordTraffic(lead);
+	const { caseId, ref } = await openCase(lead, `Harm at the co-op ${canary}`, `Referral ${canary}`);
+	expect(ref).toMatch(/^C-[0-9A-Z]{4}$/);
+	await expect(lead.getByText(`Referral ${canary}`)).toBeVisible();
+	await expectAccessible(lead);
+
+	const link = await inviteLink(lead, 'Survivor');
+	const secret = link.split('#')[1] ?? '';
+	await expect(lead.getByText('Not used yet. Expires')).toBeVisible();
+	await lead.screenshot({ path: 'test-results/case-facilitator.png', fullPage: true });
+
+	const survivor = (await newDevice(await browser.newContext(), true)).page;
+	const survivorTraffic = recordTraffic(survivor);
+	await joinAsNewPerson(survivor, link, 'Wren');
+	await expect(survivor.getByText('You have joined.')).toBeVisible();
+
+	// The facilitator's browser checks Wren's tag and signs the add into the log.
+	await lead.goto(`${app.origin}/cases/${caseId}`);
+	await expect(lead.getByRole('listitem').filter({ hasText: 'Wren — Survivor' })).toBeVisible();
+	await expect(lead.getByText('Used by Wren.')).toBeVisible();
+	await expect.poll(() => countRows(app.db, 'case_log')).toBe(2);
+	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
+
+	await survivor.reload();
+	await expect(survivor.getByRole('heading', { name: `Case ${ref}` })).toBeVisible();
+	await expect(survivor.getByText('You have joined.')).toBeHidden();
+	// Survivors never see the facilitators' title, notes or invitation tools.
+	await expect(survivor.getByText(canary)).toBeHidden();
+	await expect(survivor.getByRole('heading', { name: 'Invite someone' })).toBeHidden();
+	await expect(survivor.getByRole('heading', { name: 'Facilitator notes' })).toBeHidden();
+	expect(await circleCode(survivor)).toBe(await circleCode(lead));
+	await expectAccessible(survivor);
+	await survivor.screenshot({ path: 'test-results/case-survivor.png', fullPage: true });
+	await survivor.setViewportSize({ width: 390, height: 844 });
+	await survivor.screenshot({ path: 'test-results/case-survivor-phone.png', fullPage: true });
+
+	// The dashboard opens the title in the facilitator's browser.
+	await lead.goto(`${app.origin}/cases`);
+	await expect(
+		lead.getByRole('link', { name: `${ref}: Harm at the co-op ${canary}` })
+	).toBeVisible();
+	await expectAccessible(lead);
+	await lead.setViewportSize({ width: 390, height: 844 });
+	await lead.screenshot({ path: 'test-results/cases-phone.png', fullPage: true });
+	await lead.setViewportSize({ width: 1280, height: 800 });
+
+	// Neither the invite secret nor the canary ever reached the server.
+	for (const traffic of [leadTraffic, survivorTraffic]) {
+		expect(traffic.length).toBeGreaterThan(10);
+		expect(traffic.filter((t) => t.includes(canary) || t.includes(secret))).toEqual([]);
+	}
+	expect(app.output()).not.toContain(canary);
+	expect(app.output()).not.toContain(secret);
+	await app.db.execute('SELECT count(*) FROM case_envelopes');
+	for (const file of [app.dbPath, `${app.dbPath}-wal`]) {
+		if (existsSync(file)) expect(readFileSync(file).includes(canary)).toBe(false);
+	}
+	await survivor.context().close();
+});
+
+test('a co-facilitator joins with their account and can read the summary and notes', async ({
+	browser
+}) => {
+	const { caseId } = await openCase(lead, 'Second case');
+	await lead.getByLabel('Notes', { exact: true }).fill('First meeting went calmly.');
+	await lead.getByRole('button', { name: 'Save the notes' }).click();
+	await expect(lead.getByText('Saved', { exact: false })).toBeVisible();
+
+	// Birch is a facilitator of the program, invited to this case as co-facilitator.
+	await lead.goto(`${app.origin}/admin`);
+	await lead.getByRole('button', { name: 'Make an invitation link' }).click();
+	const orgLink = await lead.getByLabel('Invitation link').inputValue();
+	const birch = (await newDevice(await browser.newContext(), true)).page;
+	await createAccount(birch, orgLink, 'Birch');
+
+	await lead.goto(`${app.origin}/cases/${caseId}`);
+	const link = await inviteLink(lead, 'Co-facilitator');
+	await birch.goto(link);
+	await birch.getByRole('button', { name: 'Join this case' }).click();
+	await expect(birch).toHaveURL(`${app.origin}/cases/${caseId}`);
+
+	// The lead's browser confirms Birch and gives them the facilitators' objects.
+	await lead.reload();
+	await expect(lead.getByRole('listitem').filter({ hasText: 'Birch — Facilitator' })).toBeVisible();
+	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
+	await expect
+		.poll(async () => {
+			const r = await app.db.execute(
+				`SELECT count(*) AS n FROM case_wraps WHERE case_id = '${caseId}' AND object_id IN ('summary','notes')`
+			);
+			return Number(r.rows[0]?.n);
+		})
+		.toBe(4);
+	await birch.reload();
+	await expect(birch.getByRole('heading', { name: 'Second case' })).toBeVisible();
+	await expect(birch.getByLabel('Notes', { exact: true })).toHaveValue(
+		'First meeting went calmly.'
+	);
+	await birch.context().close();
+});
+
+test('invites: withdrawn links stop working; a closed case takes nobody new; outsiders see nothing', async ({
+	browser
+}) => {
+	const { caseId } = await openCase(lead, 'Third case');
+	const withdrawn = await inviteLink(lead, 'Community member');
+	await lead.getByRole('button', { name: 'Withdraw this invitation' }).click();
+	await expect(lead.getByText('The invitation was withdrawn.')).toBeVisible();
+
+	const stranger = (await newDevice(await browser.newContext(), true)).page;
+	await stranger.goto(withdrawn);
+	await expect(
+		stranger.getByText('This link was withdrawn by the person who made it.')
+	).toBeVisible();
+
+	const link = await inviteLink(lead, 'Responsible party');
+	await lead.getByLabel('Stage of the case').selectOption({ label: 'Closed' });
+	await lead.getByRole('button', { name: 'Save the stage' }).click();
+	await expect(lead.getByText('The stage was saved.')).toBeVisible();
+	await stranger.goto(link);
+	await stranger.getByLabel('Your name here').fill('Oak');
+	await stranger.getByRole('button', { name: 'Create passkey' }).click();
+	await createKeys(stranger);
+	await stranger.getByRole('button', { name: 'Join this case' }).click();
+	await expect(stranger.getByText('This case is closed, so nobody new can join it.')).toBeVisible();
+
+	// Oak has an account now, but no part in any case: every way in is "not found".
+	const page = await stranger.goto(`${app.origin}/cases/${caseId}`);
+	expect(page?.status()).toBe(404);
+	// SvelteKit answers __data.json itself; the page's node is the 404, with nothing of the case.
+	const data = await (
+		await stranger.request.get(`${app.origin}/cases/${caseId}/__data.json`)
+	).json();
+	expect(data.nodes.at(-1)).toMatchObject({ type: 'error', status: 404 });
+	expect(JSON.stringify(data)).not.toContain(caseId);
+	for (const path of [
+		`/api/cases/${caseId}/log`,
+		`/api/cases/${caseId}/envelopes?kind=case-summary`
+	]) {
+		expect((await stranger.request.get(`${app.origin}${path}`)).status(), path).toBe(404);
+	}
+	const stage = await stranger.request.post(`${app.origin}/cases/${caseId}?/stage`, {
+		form: { stage: 'referral' },
+		headers: { origin: app.origin, accept: 'application/json', 'x-sveltekit-action': 'true' }
+	});
+	// An enhanced form post: SvelteKit wraps the action's refusal in a 200 it reads itself.
+	expect(await stage.json()).toMatchObject({ type: 'failure', status: 404 });
+	await lead.reload();
+	await expect(lead.getByText('Stage: Closed')).toBeVisible();
+	await stranger.context().close();
+});
