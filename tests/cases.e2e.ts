@@ -216,3 +216,51 @@ test('invites: withdrawn links stop working; a closed case takes nobody new; out
 	await expect(lead.getByText('Stage: Closed')).toBeVisible();
 	await stranger.context().close();
 });
+
+test('a safety signal reaches the facilitator at once; pausing and withdrawing are the participant’s own', async ({
+	browser
+}) => {
+	const { caseId } = await openCase(lead, 'Fourth case');
+	const link = await inviteLink(lead, 'Survivor');
+	const survivor = (await newDevice(await browser.newContext(), false)).page;
+	await joinAsNewPerson(survivor, link, 'Ash');
+
+	await survivor.getByRole('button', { name: "I don't feel safe" }).click();
+	await expect(
+		survivor.getByText('Sent. The facilitators see it now, marked urgent.')
+	).toBeVisible();
+	await expectAccessible(survivor);
+	await survivor.setViewportSize({ width: 390, height: 844 });
+	await survivor.screenshot({ path: 'test-results/case-signal-phone.png', fullPage: true });
+
+	await lead.goto(`${app.origin}/cases`);
+	await expect(lead.getByText('Urgent: safety signals not seen yet: 1')).toBeVisible();
+	await lead.goto(`${app.origin}/cases/${caseId}`);
+	const notice = lead.getByRole('listitem').filter({ hasText: 'Ash said they do not feel safe' });
+	await expect(notice).toContainText('Urgent:');
+	await lead.screenshot({ path: 'test-results/case-notice.png', fullPage: true });
+	await notice.getByRole('button', { name: 'Mark as seen' }).click();
+	await expect(lead.getByText('Marked as seen.')).toBeVisible();
+	await survivor.reload();
+	await expect(survivor.getByText('a facilitator has seen it')).toBeVisible();
+
+	await survivor.getByRole('button', { name: 'Pause my part' }).click();
+	await expect(survivor.getByText('You have paused your part.')).toBeVisible();
+	await lead.reload();
+	const notices = lead.getByRole('region', { name: 'Needs your attention' });
+	await expect(notices.getByText('Ash paused their part')).toBeVisible();
+
+	await survivor.getByText('Withdraw from this case', { exact: true }).click();
+	await survivor.getByRole('button', { name: 'Yes, withdraw from this case' }).click();
+	await expect(survivor).toHaveURL(`${app.origin}/cases?withdrew`);
+	await expect(survivor.getByText('You withdrew from the case.')).toBeVisible();
+	expect((await survivor.goto(`${app.origin}/cases/${caseId}`))?.status()).toBe(404);
+
+	// The lead's browser signs the removal the server made: the log now ends without Ash.
+	const before = await countRows(app.db, 'case_log');
+	await lead.reload();
+	await expect(notices.getByText('Ash withdrew from this case')).toBeVisible();
+	await expect.poll(() => countRows(app.db, 'case_log')).toBe(before + 1);
+	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
+	await survivor.context().close();
+});

@@ -25,7 +25,10 @@ export type AuditAction =
 	| 'org.updated'
 	| 'case.opened'
 	| 'case.stage_changed'
-	| 'case.lead_changed';
+	| 'case.lead_changed'
+	| 'case.signal_raised'
+	| 'case.notice_seen'
+	| 'case.participation_changed';
 
 export type AuditEntry = {
 	actorId: string | null;

@@ -1,17 +1,10 @@
 import { and, asc, desc, eq, inArray, isNull, gt, max } from 'drizzle-orm';
 import { getDb, write } from './db';
-import {
-	caseEvents,
-	caseInvites,
-	caseMembers,
-	casePending,
-	cases,
-	links,
-	users
-} from './db/schema';
+import { caseEvents, caseInvites, caseMembers, cases, links, users } from './db/schema';
 import { caseAccess, facilitatorAccess, type Tx } from './case-access';
 import { putCaseEnvelopeIn } from './case-envelopes';
-import { addPendingIn, appendFirstEntryIn, countPending, type PendingChangeJson } from './case-log';
+import { appendFirstEntryIn, countPending } from './case-log';
+import { countNotices, leaveLogIn } from './case-notices';
 import { auditIn } from './audit';
 import { Problem } from './problem';
 import type { SessionUser } from './auth/session';
@@ -137,6 +130,10 @@ export type CaseListItem = {
 	leadActive: boolean;
 	people: number;
 	pendingLog: number;
+	/** Unseen safety signals ("I need to talk", "I don't feel safe"). */
+	urgent: number;
+	/** Unseen participation changes (paused, resumed, withdrawn). */
+	notices: number;
 	waitingInvites: number;
 	createdAt: number;
 };
@@ -159,9 +156,10 @@ export async function listCasesFor(userId: string, now = Date.now()): Promise<Ca
 		.orderBy(desc(cases.createdAt));
 	const ids = mine.map((c) => c.id);
 	if (ids.length === 0) return [];
-	const [stages, pending, people, leads, invites] = await Promise.all([
+	const [stages, pending, notices, people, leads, invites] = await Promise.all([
 		stagesOf(ids),
 		countPending(ids),
+		countNotices(ids),
 		db
 			.select({ caseId: caseMembers.caseId })
 			.from(caseMembers)
@@ -207,6 +205,8 @@ export async function listCasesFor(userId: string, now = Date.now()): Promise<Ca
 			leadActive: lead?.status === 'active',
 			people: peopleBy.get(c.id) ?? 0,
 			pendingLog: facilitator ? (pending.get(c.id) ?? 0) : 0,
+			urgent: facilitator ? (notices.get(c.id)?.urgent ?? 0) : 0,
+			notices: facilitator ? (notices.get(c.id)?.other ?? 0) : 0,
 			waitingInvites: facilitator ? (invitesBy.get(c.id) ?? 0) : 0,
 			createdAt: c.createdAt
 		};
@@ -359,23 +359,6 @@ export async function removeFromCasesIn(tx: Tx, userId: string, now: number) {
 			kind: 'member',
 			value: `${userId} removed`
 		});
-		// Never signed into the log: withdraw the pending add instead of queueing a removal.
-		const unsigned = await tx
-			.delete(casePending)
-			.where(and(eq(casePending.caseId, m.caseId), eq(casePending.userId, userId)))
-			.returning({ change: casePending.change });
-		if (unsigned.some((p) => (JSON.parse(p.change) as PendingChangeJson).op === 'add')) continue;
-		await addPendingIn(
-			tx,
-			m.caseId,
-			{
-				op: 'remove',
-				subject: { userId, fp: m.fp },
-				role: m.role,
-				supports: m.supports,
-				invite: null
-			},
-			now
-		);
+		await leaveLogIn(tx, m, now);
 	}
 }

@@ -386,6 +386,26 @@ export const caseWraps = sqliteTable(
 	]
 );
 
+/**
+ * Content-free notices to a case's facilitators: a participant's safety signal ("I need to
+ * talk", "I don't feel safe", urgent) or a change in their participation. Never any words.
+ */
+export const caseNotices = sqliteTable(
+	'case_notices',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
+		kind: text('kind', { enum: ['talk', 'unsafe', 'paused', 'resumed', 'withdrawn'] }).notNull(),
+		createdAt: integer('created_at').notNull(),
+		seenBy: text('seen_by'),
+		seenAt: integer('seen_at')
+	},
+	(t) => [index('case_notices_case_idx').on(t.caseId, t.seenAt)]
+);
+
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseMember = typeof caseMembers.$inferSelect;
 

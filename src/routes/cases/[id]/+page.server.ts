@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
@@ -6,6 +6,13 @@ import { pageProblem, pathId } from '$lib/server/api';
 import { caseView, handOverLead, setStage } from '$lib/server/cases';
 import { listCaseInvites, revokeCaseInvite } from '$lib/server/case-invites';
 import { attempt, parseForm } from '$lib/server/forms';
+import {
+	markNoticeSeen,
+	mySignals,
+	openNotices,
+	raiseSignal,
+	setMyParticipation
+} from '$lib/server/case-notices';
 import { getDeploymentId } from '$lib/server/org';
 import { stage } from '$lib/server/validation/cases';
 import { id } from '$lib/server/validation/keys';
@@ -23,6 +30,8 @@ export const load: PageServerLoad = async (event) => {
 			userId: user.id,
 			view,
 			invites: facilitator ? await listCaseInvites(user.id, caseId) : [],
+			notices: facilitator ? await openNotices(user.id, caseId) : [],
+			mySignals: facilitator ? [] : await mySignals(user.id, caseId),
 			deploymentId: await getDeploymentId(),
 			now: Date.now(),
 			pageTitle: m.case_page_title()
@@ -33,6 +42,11 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const StageForm = v.object({ stage });
+const SignalForm = v.object({ kind: v.picklist(['talk', 'unsafe']) });
+const ParticipationForm = v.object({ to: v.picklist(['active', 'paused', 'withdrawn']) });
+const NoticeForm = v.object({
+	id: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,15}$/), v.transform(Number))
+});
 const PersonForm = v.object({ id });
 
 // Each action checks who is asking itself (the domain refuses anyone not a facilitator here).
@@ -53,6 +67,37 @@ export const actions: Actions = {
 		return attempt('lead', async () => {
 			await handOverLead(user.id, pathId(event.params.id), input.id);
 			return { form: 'lead', done: m.case_lead_saved() };
+		});
+	},
+	signal: async (event) => {
+		const user = requireUser(event);
+		const input = await parseForm(event.request, SignalForm);
+		if (!input) return fail(400, { form: 'signal', problem: m.problem_bad_request() });
+		return attempt('signal', async () => {
+			await raiseSignal(user.id, pathId(event.params.id), input.kind);
+			return { form: 'signal', done: m.case_signal_sent() };
+		});
+	},
+	participation: async (event) => {
+		const user = requireUser(event);
+		const input = await parseForm(event.request, ParticipationForm);
+		if (!input) return fail(400, { form: 'participation', problem: m.problem_bad_request() });
+		const caseId = pathId(event.params.id);
+		const result = await attempt('participation', async () => {
+			await setMyParticipation(user.id, caseId, input.to);
+			return { form: 'participation', done: m.case_participation_saved() };
+		});
+		// Withdrawn: this case is no longer theirs to open; their list says so.
+		if (input.to === 'withdrawn' && !('status' in result)) redirect(303, '/cases?withdrew');
+		return result;
+	},
+	seen: async (event) => {
+		const user = requireUser(event);
+		const input = await parseForm(event.request, NoticeForm);
+		if (!input) return fail(400, { form: 'seen', problem: m.problem_bad_request() });
+		return attempt('seen', async () => {
+			await markNoticeSeen(user.id, pathId(event.params.id), input.id);
+			return { form: 'seen', done: m.case_notice_marked() };
 		});
 	},
 	withdraw: async (event) => {
