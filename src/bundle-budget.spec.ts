@@ -11,11 +11,14 @@ const BUDGET_BYTES = 60 * 1024;
 // personal state; about 15 KB gzipped). Everywhere else stays within the plain budget, which
 // is why sign-out and quick exit wipe keys without loading it.
 const KEY_BUDGET_BYTES = 80 * 1024;
+// The case page also validates the case log and renders two roles' forms without script
+// (stage, invitations, safety signals, participation). Facilitator-only tools, the circle
+// code and pending-change signing load on demand; new case features get their own routes.
+const ROUTE_BUDGETS: Record<string, number> = { '/cases/[id]': 88 * 1024 };
 const KEY_ROUTES = new Set([
 	'/account/keys',
 	'/account/passkeys',
 	'/cases',
-	'/cases/[id]',
 	'/cases/new',
 	'/devices/add/[token]',
 	'/join/[token]',
@@ -86,7 +89,8 @@ describe('JavaScript budget per route', () => {
 		expect(entries).toHaveLength(2);
 	});
 	for (const route of routes) {
-		const budget = KEY_ROUTES.has(route.id) ? KEY_BUDGET_BYTES : BUDGET_BYTES;
+		const budget =
+			ROUTE_BUDGETS[route.id] ?? (KEY_ROUTES.has(route.id) ? KEY_BUDGET_BYTES : BUDGET_BYTES);
 		it(`${route.id} stays within ${budget / 1024} KB gzipped`, () => {
 			// A route with only a server file (a redirect) has no client node of its own.
 			const keys = route.nodes.map(byNode).filter((k): k is string => Boolean(k));

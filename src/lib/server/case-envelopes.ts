@@ -244,6 +244,13 @@ export type StoredCaseEnvelope = {
 	createdAt: number;
 };
 
+/** A wrap belongs to one version of one object. */
+const wrapOfVersion = and(
+	eq(caseEnvelopes.caseId, caseWraps.caseId),
+	eq(caseEnvelopes.objectId, caseWraps.objectId),
+	eq(caseEnvelopes.version, caseWraps.version)
+);
+
 /**
  * The newest version of each object of these kinds that is wrapped for me, with my wrap and
  * the list of readers. Objects I have no wrap for do not exist, as far as I can tell.
@@ -261,14 +268,7 @@ export async function listCaseEnvelopes(
 			version: max(caseWraps.version)
 		})
 		.from(caseWraps)
-		.innerJoin(
-			caseEnvelopes,
-			and(
-				eq(caseEnvelopes.caseId, caseWraps.caseId),
-				eq(caseEnvelopes.objectId, caseWraps.objectId),
-				eq(caseEnvelopes.version, caseWraps.version)
-			)
-		)
+		.innerJoin(caseEnvelopes, wrapOfVersion)
 		.where(
 			and(
 				eq(caseWraps.caseId, caseId),
@@ -346,14 +346,7 @@ export async function listVersions(userId: string, caseId: string, objectId: str
 	const rows = await getDb()
 		.select({ version: caseWraps.version, createdAt: caseEnvelopes.createdAt })
 		.from(caseWraps)
-		.innerJoin(
-			caseEnvelopes,
-			and(
-				eq(caseEnvelopes.caseId, caseWraps.caseId),
-				eq(caseEnvelopes.objectId, caseWraps.objectId),
-				eq(caseEnvelopes.version, caseWraps.version)
-			)
-		)
+		.innerJoin(caseEnvelopes, wrapOfVersion)
 		.where(
 			and(
 				eq(caseWraps.caseId, caseId),

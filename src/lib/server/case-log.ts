@@ -59,16 +59,7 @@ export async function getCaseLog(userId: string, caseId: string) {
 					.orderBy(asc(casePending.createdAt))
 			: [];
 	// Keys of everyone who ever was in the case: the log names them all.
-	const people = await db
-		.select({
-			userId: identities.userId,
-			keyVersion: identities.keyVersion,
-			boxPk: identities.boxPk,
-			signPk: identities.signPk
-		})
-		.from(caseMembers)
-		.innerJoin(identities, eq(identities.userId, caseMembers.userId))
-		.where(eq(caseMembers.caseId, caseId));
+	const people = await caseDirectory([caseId]);
 	return {
 		entries: entries.map((e) => JSON.parse(e.entry) as LogEntryInput),
 		pending: pending.map((p) => ({ id: p.id, change: JSON.parse(p.change) as PendingChangeJson })),
@@ -128,4 +119,18 @@ export async function countPending(caseIds: readonly string[]) {
 	const counts = new Map<string, number>();
 	for (const r of rows) counts.set(r.caseId, (counts.get(r.caseId) ?? 0) + 1);
 	return counts;
+}
+
+/** Public keys of everyone who is or was in these cases (browsers check them against the log). */
+export async function caseDirectory(caseIds: readonly string[]) {
+	return getDb()
+		.selectDistinct({
+			userId: identities.userId,
+			keyVersion: identities.keyVersion,
+			boxPk: identities.boxPk,
+			signPk: identities.signPk
+		})
+		.from(caseMembers)
+		.innerJoin(identities, eq(identities.userId, caseMembers.userId))
+		.where(inArray(caseMembers.caseId, [...caseIds]));
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { getDb } from './db';
-import { caseLog, caseMembers, identities } from './db/schema';
+import { caseLog, caseMembers } from './db/schema';
+import { caseDirectory } from './case-log';
 import { listCaseEnvelopes, type StoredCaseEnvelope } from './case-envelopes';
 import type { LogEntryInput } from './validation/cases';
 
@@ -36,15 +37,6 @@ export async function caseSummariesFor(userId: string) {
 		const [summary] = await listCaseEnvelopes(userId, caseId, ['case-summary']);
 		cases.push({ caseId, entries: logs.get(caseId) ?? [], summary: summary ?? null });
 	}
-	const directory = await db
-		.selectDistinct({
-			userId: identities.userId,
-			keyVersion: identities.keyVersion,
-			boxPk: identities.boxPk,
-			signPk: identities.signPk
-		})
-		.from(caseMembers)
-		.innerJoin(identities, eq(identities.userId, caseMembers.userId))
-		.where(inArray(caseMembers.caseId, ids));
+	const directory = await caseDirectory(ids);
 	return { cases, directory };
 }
