@@ -21,6 +21,8 @@ test.afterAll(async () => {
 async function openCase(page: Page, title: string, summary = '') {
 	await page.goto(`${app.origin}/cases`);
 	await page.getByRole('link', { name: 'Open a case' }).click();
+	await expect(page.getByLabel('Title')).toBeEditable();
+	await page.screenshot({ path: 'test-results/case-new.png', fullPage: true });
 	await page.getByLabel('Title').fill(title);
 	if (summary) await page.getByLabel('Summary (optional)').fill(summary);
 	await page.getByRole('button', { name: 'Open the case' }).click();
@@ -52,6 +54,9 @@ async function joinAsNewPerson(page: Page, link: string, name: string) {
 	await page.goto(link);
 	await expect(page.getByRole('heading', { name: 'You are invited' })).toBeVisible();
 	await expectAccessible(page);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.screenshot({ path: 'test-results/join-case-phone.png', fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 800 });
 	await page.getByLabel('Your name here').fill(name);
 	await page.getByRole('button', { name: 'Create passkey' }).click();
 	await createKeys(page);
@@ -132,6 +137,45 @@ test('a co-facilitator joins with their account and can read the summary and not
 	await lead.getByLabel('Notes', { exact: true }).fill('First meeting went calmly.');
 	await lead.getByRole('button', { name: 'Save the notes' }).click();
 	await expect(lead.getByText('Saved', { exact: false })).toBeVisible();
+
+	// Notes too long to store are refused before anything is sent, and stay in the editor.
+	const long = 'x'.repeat(300_000);
+	await lead.getByLabel('Notes', { exact: true }).fill(long);
+	await lead.getByRole('button', { name: 'Save the notes' }).click();
+	await expect(lead.getByText('This is too long to save in one piece')).toBeVisible();
+	await expect(lead.getByLabel('Notes', { exact: true })).toHaveValue(long);
+	await lead.reload();
+	await expect(lead.getByLabel('Notes', { exact: true })).toHaveValue('First meeting went calmly.');
+
+	// Malformed or oversized envelopes sent straight to the API: a 4xx in words, nothing stored.
+	const rows = await countRows(app.db, 'case_envelopes');
+	const api = (path: string, body: unknown) =>
+		lead.request.put(`${app.origin}/api/cases/${caseId}/envelopes/${path}`, {
+			data: body,
+			headers: { origin: app.origin }
+		});
+	const good = {
+		v: 1,
+		kind: 'facilitator-notes',
+		objectId: 'notes',
+		version: 2,
+		subject: null,
+		deleted: false,
+		header: 'AAAA',
+		body: 'AAAA',
+		wraps: [{ reader: 'someone', wrapper: 'someone', box: 'AAAA' }]
+	};
+	for (const [path, body, status] of [
+		['notes', { ...good, kind: 'story' }, 400],
+		['notes', { ...good, header: 'not base64!' }, 400],
+		['other', good, 400],
+		['notes', { ...good, body: 'A'.repeat(400_000) }, 413]
+	] as const) {
+		const res = await api(path, body);
+		expect(res.status(), JSON.stringify(body).slice(0, 80)).toBe(status);
+		expect((await res.json()).message).toMatch(/\w+ \w+/);
+	}
+	expect(await countRows(app.db, 'case_envelopes')).toBe(rows);
 
 	// Birch is a facilitator of the program, invited to this case as co-facilitator.
 	await lead.goto(`${app.origin}/admin`);

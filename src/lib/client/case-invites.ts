@@ -1,5 +1,5 @@
 import { fromBase64url, toBase64url, wipe } from '$lib/crypto/bytes';
-import { fingerprint, type Identity, type PublicIdentity } from '$lib/crypto/identity';
+import { fingerprint, type Identity, publicFromJson } from '$lib/crypto/identity';
 import {
 	checkInviterPin,
 	formatInviteFragment,
@@ -10,7 +10,7 @@ import {
 } from '$lib/crypto/invite';
 import type { CaseRole } from '$lib/crypto/members';
 import { checkPin, pin } from '$lib/crypto/personal-state';
-import { randomBytes } from '$lib/crypto/primitives';
+import { randomId } from '$lib/crypto/primitives';
 import { deleteJson, postJson } from './http';
 import { loadPersonalState, updatePersonalState } from './personal-state';
 import { myFp, type CaseContext } from './case-log';
@@ -27,8 +27,6 @@ import {
  * Case invites (DESIGN §4): the secret is made in the inviting browser and kept for the case's
  * facilitators; the link carries it after the `#`, which browsers never send to the server.
  */
-
-const randomId = () => toBase64url(randomBytes(16));
 
 export const inviteObjectId = (inviteId: string) => `inv-${inviteId}`;
 
@@ -122,13 +120,7 @@ export async function joinWithInvite(
 ) {
 	const { secret, inviterFp } = parseInviteFragment(fragment);
 	try {
-		const serverPub: PublicIdentity = {
-			userId: invite.inviter.userId,
-			keyVersion: invite.inviter.keyVersion,
-			boxPk: fromBase64url(invite.inviter.boxPk),
-			signPk: fromBase64url(invite.inviter.signPk)
-		};
-		checkInviterPin(inviterFp, serverPub);
+		checkInviterPin(inviterFp, publicFromJson(invite.inviter.userId, invite.inviter));
 		const state = await loadPersonalState(me);
 		if (checkPin(state, invite.inviter.userId, inviterFp) === 'changed-verified') {
 			throw new InviterChanged();

@@ -1,10 +1,15 @@
-import { fromBase64url } from '$lib/crypto/bytes';
 import { acceptAsJoiner, createCaseLog, validateLog } from '$lib/crypto/case-log';
 import type { CaseLogEntry } from '$lib/crypto/case-log-entry';
 import { entryFromJson, type CaseLogEntryJson } from '$lib/crypto/case-log-json';
 import type { PendingChangeJson } from '$lib/crypto/case-log-pending';
 import { CryptoError } from '$lib/crypto/errors';
-import { fingerprint, type Identity, type PublicIdentity } from '$lib/crypto/identity';
+import {
+	fingerprint,
+	type Identity,
+	type PublicIdentity,
+	publicFromJson,
+	type PublicKeysJson
+} from '$lib/crypto/identity';
 import type { Membership } from '$lib/crypto/members';
 import { currentPin, raiseLogHead, type LogHead } from '$lib/crypto/personal-state';
 import { getJson } from './http';
@@ -25,20 +30,10 @@ export type CaseContext = {
 	pending: { id: string; change: PendingChangeJson }[];
 };
 
-export type DirectoryJson = { userId: string; keyVersion: number; boxPk: string; signPk: string }[];
+export type DirectoryJson = (PublicKeysJson & { userId: string })[];
 
 export function directoryFrom(json: DirectoryJson): Map<string, PublicIdentity> {
-	return new Map(
-		json.map((p) => [
-			p.userId,
-			{
-				userId: p.userId,
-				keyVersion: p.keyVersion,
-				boxPk: fromBase64url(p.boxPk),
-				signPk: fromBase64url(p.signPk)
-			}
-		])
-	);
+	return new Map(json.map((p) => [p.userId, publicFromJson(p.userId, p)]));
 }
 
 /** Validates a log against the head this person saw before (the server may not roll it back). */
@@ -61,11 +56,12 @@ export async function validateEntries(
 
 /** Remembers newer validated heads, all in one write of personal state. */
 export async function raiseHeads(me: Identity, heads: Map<string, Membership>) {
-	const state = await loadPersonalState(me);
-	const newer = [...heads].filter(([id, m]) => (state.logHeads.get(id)?.seq ?? -1) < m.headSeq);
-	if (newer.length === 0) return;
+	// raiseLogHead returns the same state when nothing is newer, and then nothing is written.
 	await updatePersonalState(me, (s) =>
-		newer.reduce((acc, [id, m]) => raiseLogHead(acc, id, { seq: m.headSeq, hash: m.headHash }), s)
+		[...heads].reduce(
+			(acc, [id, m]) => raiseLogHead(acc, id, { seq: m.headSeq, hash: m.headHash }),
+			s
+		)
 	);
 }
 

@@ -12,6 +12,7 @@ import { toBase64url } from '$lib/crypto/bytes';
 import type { PublicIdentity } from '$lib/crypto/identity';
 import { getJson, postJson, putJson, RequestProblem } from './http';
 import type { CaseContext } from './case-log';
+import { ContentTooLong } from './content-errors';
 
 /**
  * Case objects (summary, notes, invite secrets, input): sealed here for the readers the rules
@@ -114,8 +115,12 @@ export type SealRequest = {
 	deleted?: boolean;
 };
 
+/** What one case object may hold: the server refuses more than 256 KiB of ciphertext. */
+export const CASE_BODY_MAX_BYTES = 255 * 1024;
+
 /** Seals the next version for these readers and stores it; a 409 means someone wrote first. */
 export async function sealCaseObject(ctx: CaseContext, r: SealRequest) {
+	if (r.body.length > CASE_BODY_MAX_BYTES) throw new ContentTooLong();
 	const sealed = await sealEnvelope({
 		kind: r.kind,
 		scope: ctx.caseId,

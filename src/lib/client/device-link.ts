@@ -1,6 +1,6 @@
 import { toBase64url, wipe } from '$lib/crypto/bytes';
 import type { Identity } from '$lib/crypto/identity';
-import { randomBytes } from '$lib/crypto/primitives';
+import { randomBytes, randomId } from '$lib/crypto/primitives';
 import { wrapBundle, wrapToJson } from '$lib/crypto/wrap';
 import { postJson } from './http';
 
@@ -10,7 +10,7 @@ import { postJson } from './http';
  */
 export async function makeDeviceLink(keys: Identity) {
 	const secret = randomBytes(32);
-	const wrap = await wrapBundle(keys, secret, 'handover', toBase64url(randomBytes(16)));
+	const wrap = await wrapBundle(keys, secret, 'handover', randomId());
 	const fragment = toBase64url(secret);
 	wipe(secret);
 	const { url, expiresAt } = await postJson<{ url: string; expiresAt: number }>(

@@ -2,7 +2,7 @@ import { m } from '$lib/paraglide/messages.js';
 import { PasskeyError } from './webauthn';
 import { RequestProblem } from './http';
 import { CryptoError } from '$lib/crypto/errors';
-import { PageTooLong, Withheld } from './content-errors';
+import { ContentTooLong, PageTooLong, Withheld } from './content-errors';
 
 /** Plain words for why a passkey ceremony or unlocking did not finish, and what to do next. */
 export function failureMessage(e: unknown): string {
@@ -32,6 +32,7 @@ export function contentProblem(e: unknown): string {
 		return m.content_unreadable();
 	}
 	if (e instanceof PageTooLong) return m.notebook_too_long();
+	if (e instanceof ContentTooLong) return m.content_too_long();
 	if (e instanceof Withheld) return m.content_withheld();
 	if (e instanceof RequestProblem) return e.code === 'offline' ? m.offline() : e.message;
 	return m.content_unreadable();

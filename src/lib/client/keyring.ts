@@ -1,7 +1,7 @@
-import { fromBase64url, toBase64url, wipe } from '$lib/crypto/bytes';
-import { generateIdentity, type Identity } from '$lib/crypto/identity';
+import { fromBase64url, wipe } from '$lib/crypto/bytes';
+import { generateIdentity, type Identity, publicToJson } from '$lib/crypto/identity';
 import { formatRecoveryCode, newRecoveryCode, parseRecoveryCode } from '$lib/crypto/recovery-code';
-import { randomBytes } from '$lib/crypto/primitives';
+import { randomId } from '$lib/crypto/primitives';
 import {
 	combineShares,
 	unwrapBundle,
@@ -22,8 +22,6 @@ import { deleteShare, newBrowserShare, openBrowserShare, readShare, writeShare }
  * key-memory.ts; `lock` zeroes it. Nothing here ever sends a secret to the server.
  */
 
-const randomId = () => toBase64url(randomBytes(16));
-
 // --- new accounts ----------------------------------------------------------------------------
 
 /**
@@ -39,11 +37,7 @@ export async function createKeys(userId: string): Promise<string> {
 		? wrapToJson(await wrapBundle(identity, prf.output, 'prf', prf.credentialId))
 		: null;
 	await postJson('/api/keys', {
-		keys: {
-			keyVersion: identity.keyVersion,
-			boxPk: toBase64url(identity.boxPk),
-			signPk: toBase64url(identity.signPk)
-		},
+		keys: publicToJson(identity),
 		recovery,
 		passkey
 	});

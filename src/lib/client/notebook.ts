@@ -2,8 +2,7 @@ import { wipe } from '$lib/crypto/bytes';
 import { decoder, encode, text } from '$lib/crypto/encoding';
 import type { PreviousVersion } from '$lib/crypto/envelope';
 import type { Identity } from '$lib/crypto/identity';
-import { randomBytes } from '$lib/crypto/primitives';
-import { toBase64url } from '$lib/crypto/bytes';
+import { randomId } from '$lib/crypto/primitives';
 import { markKey, raiseMark } from '$lib/crypto/personal-state';
 import { listPersonal, openPersonal, putPersonal } from './personal';
 import { loadPersonalState, updatePersonalState } from './personal-state';
@@ -74,7 +73,7 @@ async function rememberVersions(me: Identity, seen: [string, number][]) {
 
 export async function savePage(me: Identity, content: string, page: NotebookPage | null) {
 	if (new TextEncoder().encode(content).length > PAGE_MAX_BYTES) throw new PageTooLong();
-	const objectId = page?.objectId ?? toBase64url(randomBytes(16));
+	const objectId = page?.objectId ?? randomId();
 	const sealed = await putPersonal(
 		me,
 		'notebook',

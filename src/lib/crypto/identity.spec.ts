@@ -9,7 +9,9 @@ import {
 	encodeBundle,
 	fingerprint,
 	generateIdentity,
+	publicFromJson,
 	publicOf,
+	publicToJson,
 	wipeIdentity,
 	type Identity
 } from './identity';
@@ -94,6 +96,19 @@ describe('key bundle', () => {
 		const hash = createHash('sha256').update(encodeBundle(fixedIdentity())).digest('hex');
 		expect(hash).toMatchInlineSnapshot(
 			`"53de598bff07d397a4a3dde6223693a08c376e93a3d19fd3a7ccc00a879ac77a"`
+		);
+	});
+});
+
+describe('public keys as JSON', () => {
+	it('round-trips and stays checkable against the fingerprint', () => {
+		const id = generateIdentity('user-1', 3);
+		const json = publicToJson(id);
+		expect(json.boxPk).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		const back = publicFromJson('user-1', json);
+		expect(back).toEqual(publicOf(id));
+		expect(checkPublicIdentity(back, fingerprint(id.signPk, id.boxPk))).toEqual(
+			fingerprint(id.signPk, id.boxPk)
 		);
 	});
 });

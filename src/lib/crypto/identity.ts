@@ -1,5 +1,5 @@
 import nacl from 'tweetnacl';
-import { equalBytes, expectLength, wipe } from './bytes';
+import { equalBytes, expectLength, fromBase64url, toBase64url, wipe } from './bytes';
 import { bin, decoder, encode, int, text } from './encoding';
 import { fail } from './errors';
 import { checkSignKey, sha512 } from './primitives';
@@ -42,6 +42,29 @@ export function generateIdentity(userId: string, keyVersion = 1): Identity {
 /** fp = SHA-512("circlekeeper/fp/v1\0" ‖ signPk ‖ boxPk)[0..32]: names both keys at once. */
 export function fingerprint(signPk: Uint8Array, boxPk: Uint8Array): Uint8Array {
 	return sha512(encode('fp/v1', bin(signPk), bin(boxPk))).slice(0, 32);
+}
+
+export type PublicKeysJson = { keyVersion: number; boxPk: string; signPk: string };
+
+/**
+ * Public keys as the server's directory sends them. Trust them only after checking them against
+ * a fingerprint the log or a pin binds (checkPublicIdentity).
+ */
+export function publicFromJson(userId: string, keys: PublicKeysJson): PublicIdentity {
+	return {
+		userId,
+		keyVersion: keys.keyVersion,
+		boxPk: fromBase64url(keys.boxPk),
+		signPk: fromBase64url(keys.signPk)
+	};
+}
+
+export function publicToJson(pub: PublicIdentity): PublicKeysJson {
+	return {
+		keyVersion: pub.keyVersion,
+		boxPk: toBase64url(pub.boxPk),
+		signPk: toBase64url(pub.signPk)
+	};
 }
 
 export function publicOf(identity: Identity): PublicIdentity {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from './bytes';
 import { CryptoError } from './errors';
 import {
+	randomId,
 	boxOpen,
 	boxSeal,
 	hkdf,
@@ -134,4 +135,12 @@ describe('verifySignature', () => {
 			expect(await check(RFC_PK, new Uint8Array(0), RFC_SIG.slice(0, 63))).toBe('bad_signature');
 		});
 	}
+});
+
+describe('randomId', () => {
+	it('is 16 random bytes as 22 base64url characters', () => {
+		const ids = new Set(Array.from({ length: 100 }, () => randomId()));
+		expect(ids.size).toBe(100);
+		for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+	});
 });

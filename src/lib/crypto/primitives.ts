@@ -1,5 +1,5 @@
 import nacl from 'tweetnacl';
-import { concat, equalBytes, isAllZero } from './bytes';
+import { concat, equalBytes, isAllZero, toBase64url } from './bytes';
 import { fail } from './errors';
 
 /**
@@ -11,6 +11,9 @@ import { fail } from './errors';
 const subtle = globalThis.crypto.subtle;
 
 export const randomBytes = (n: number): Uint8Array => nacl.randomBytes(n);
+
+/** A new random id (cases, invites, objects, wraps): 16 bytes, base64url, 22 characters. */
+export const randomId = (): string => toBase64url(randomBytes(16));
 export const sha512 = (data: Uint8Array): Uint8Array => nacl.hash(data);
 
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {

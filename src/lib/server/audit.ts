@@ -1,8 +1,6 @@
 import { desc, eq, lt } from 'drizzle-orm';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import { auditEvents } from './db/schema';
-
-type Tx = Parameters<Parameters<typeof write>[0]>[0];
 
 export type AuditAction =
 	| 'setup.completed'

@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { getDb, type write } from './db';
+import { getDb, type Tx } from './db';
 import { caseMembers, cases, users, type CaseMember } from './db/schema';
 import { Problem } from './problem';
 import type { CaseRoleName } from './validation/cases';
 
-export type Tx = Parameters<Parameters<typeof write>[0]>[0];
 type Reader = ReturnType<typeof getDb> | Tx;
 
 /**
@@ -41,3 +40,7 @@ export async function caseAccess(
 export function facilitatorAccess(userId: string, caseId: string, db: Reader = getDb()) {
 	return caseAccess(userId, caseId, ['facilitator'], db);
 }
+
+/** Per-case counts from a `GROUP BY case_id` query. */
+export const byCase = (rows: { caseId: string; n: number }[]) =>
+	new Map(rows.map((r) => [r.caseId, r.n]));

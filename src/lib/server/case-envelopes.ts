@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, max } from 'drizzle-orm';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import { caseEnvelopes, caseMembers, caseWraps, type CaseMember } from './db/schema';
-import { caseAccess, type Tx } from './case-access';
+import { caseAccess } from './case-access';
 import { Problem } from './problem';
 import {
 	CASE_ENVELOPE_MAX_BYTES,
@@ -203,8 +203,8 @@ export async function addCaseWraps(
 					eq(caseEnvelopes.version, body.version)
 				)
 			);
-		const kind = row?.kind as CaseKind | undefined;
-		if (!row || !kind || row.deleted) throw new Problem(404, 'not_found');
+		if (!row || row.deleted) throw new Problem(404, 'not_found');
+		const kind = row.kind as CaseKind;
 		const mayAdd = SINGLE_AUTHOR.has(kind)
 			? row.authorId === actorId
 			: access.member.role === 'facilitator';

@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import * as v from 'valibot';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import { caseEvents, caseInvites, caseMembers, cases, identities, links, users } from './db/schema';
-import { facilitatorAccess, type Tx } from './case-access';
+import { facilitatorAccess } from './case-access';
 import { dropSecretIn, inviteSecretObject, putCaseEnvelopeIn } from './case-envelopes';
 import { addPendingIn } from './case-log';
 import { CLOSED_STAGES, currentStageIn } from './cases';
@@ -68,7 +68,7 @@ export async function createCaseInvite(
 		await checkOpen(tx, caseId);
 		await checkSupports(tx, caseId, role, supports);
 		const [taken] = await tx.select({ id: links.id }).from(links).where(eq(links.id, inviteId));
-		if (taken) throw new Problem(409, 'bad_request');
+		if (taken) throw new Problem(409, 'invite_exists');
 		if (input.replaces) await revokeIn(tx, actorId, caseId, input.replaces, now);
 		const link = await insertLink(tx, 'case', actorId, null, now, inviteId);
 		await tx.insert(caseInvites).values({ linkId: inviteId, caseId, role, supports });
@@ -164,7 +164,8 @@ export async function findCaseInvite(token: string, viewer: SessionUser | null, 
 	if (!row) throw new Problem(404, 'link_not_found');
 	checkLink(row.link, 'case', now);
 	// Claimed by an account made through this link: only that account may finish joining.
-	if (row.link.userId && row.link.userId !== (viewer?.id ?? row.link.userId)) {
+	// A signed-out visitor still sees the page (to sign in); the claim is checked on joining.
+	if (row.link.userId && viewer && row.link.userId !== viewer.id) {
 		throw new Problem(410, 'link_used');
 	}
 	const [inviter] = await db
@@ -199,6 +200,7 @@ export async function findCaseInvite(token: string, viewer: SessionUser | null, 
 		caseId: row.invite.caseId,
 		ref: row.ref,
 		role: row.invite.role,
+		supports: row.invite.supports,
 		supportsName: supported?.name ?? null,
 		inviter,
 		claimedBy: row.link.userId
@@ -234,13 +236,9 @@ export async function joinCase(
 		if (existing && (existing.status === 'active' || existing.status === 'paused')) {
 			throw new Problem(409, 'already_member');
 		}
-		const [supports] = await tx
-			.select({ supports: caseInvites.supports })
-			.from(caseInvites)
-			.where(eq(caseInvites.linkId, invite.inviteId));
 		const values = {
 			role: invite.role,
-			supports: supports?.supports ?? null,
+			supports: invite.supports,
 			displayName: body.displayName,
 			fp: body.fp,
 			status: 'active' as const,

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { getDb, write } from './db';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { getDb, write, type Tx } from './db';
 import { caseLog, caseMembers, casePending, identities } from './db/schema';
-import { caseAccess, facilitatorAccess, type Tx } from './case-access';
+import { byCase, caseAccess, facilitatorAccess } from './case-access';
 import { dropSecretIn } from './case-envelopes';
 import { generateId } from './auth/tokens';
 import { Problem } from './problem';
@@ -111,14 +111,12 @@ export async function completePendingEntry(
 
 /** Pending changes per case, for the dashboard's "needs attention". */
 export async function countPending(caseIds: readonly string[]) {
-	if (caseIds.length === 0) return new Map<string, number>();
-	const rows = await getDb()
-		.select({ caseId: casePending.caseId })
+	return getDb()
+		.select({ caseId: casePending.caseId, n: count() })
 		.from(casePending)
-		.where(inArray(casePending.caseId, [...caseIds]));
-	const counts = new Map<string, number>();
-	for (const r of rows) counts.set(r.caseId, (counts.get(r.caseId) ?? 0) + 1);
-	return counts;
+		.where(inArray(casePending.caseId, [...caseIds]))
+		.groupBy(casePending.caseId)
+		.then(byCase);
 }
 
 /** Public keys of everyone who is or was in these cases (browsers check them against the log). */

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import { caseEvents, caseMembers, caseNotices, casePending, type CaseMember } from './db/schema';
-import { caseAccess, facilitatorAccess, type Tx } from './case-access';
+import { caseAccess, facilitatorAccess } from './case-access';
 import { addPendingIn, type PendingChangeJson } from './case-log';
 import { auditIn } from './audit';
 import { Problem } from './problem';

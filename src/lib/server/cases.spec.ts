@@ -268,7 +268,25 @@ describe('invites and joining', () => {
 		);
 		await expectProblem(invite(lead, caseId, 'supporter', null), 400, 'supports_unknown');
 		await expectProblem(invite(lead, caseId, 'supporter', lead.id), 400, 'supports_unknown');
-		await invite(lead, caseId, 'supporter', survivor.id);
+		const made = await invite(lead, caseId, 'supporter', survivor.id);
+		// The browser makes invite ids; one already used is refused, not overwritten.
+		const again = envelope('invite-secret', `inv-${made.inviteId}`, [lead], lead);
+		await expectProblem(
+			createCaseInvite(
+				lead.id,
+				caseId,
+				{
+					inviteId: made.inviteId,
+					role: 'community',
+					supports: null,
+					secret: again,
+					replaces: null
+				},
+				T
+			),
+			409,
+			'invite_exists'
+		);
 		// Participants cannot invite; strangers cannot even see the case.
 		await expectProblem(invite(survivor, caseId, 'community'), 403, 'forbidden');
 		const stranger = await withKeys(await insertUser());

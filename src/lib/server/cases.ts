@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, gt, max } from 'drizzle-orm';
-import { getDb, write } from './db';
+import { and, asc, count, desc, eq, inArray, isNull, gt, max } from 'drizzle-orm';
+import { getDb, write, type Tx } from './db';
 import { caseEvents, caseInvites, caseMembers, cases, links, users } from './db/schema';
-import { caseAccess, facilitatorAccess, type Tx } from './case-access';
+import { byCase, caseAccess, facilitatorAccess } from './case-access';
 import { putCaseEnvelopeIn } from './case-envelopes';
 import { appendFirstEntryIn, countPending } from './case-log';
 import { countNotices, leaveLogIn } from './case-notices';
@@ -161,17 +161,19 @@ export async function listCasesFor(userId: string, now = Date.now()): Promise<Ca
 		countPending(ids),
 		countNotices(ids),
 		db
-			.select({ caseId: caseMembers.caseId })
+			.select({ caseId: caseMembers.caseId, n: count() })
 			.from(caseMembers)
 			.where(
 				and(inArray(caseMembers.caseId, ids), inArray(caseMembers.status, ['active', 'paused']))
-			),
+			)
+			.groupBy(caseMembers.caseId)
+			.then(byCase),
 		db
 			.select({ id: users.id, name: users.displayName, status: users.status })
 			.from(users)
 			.where(inArray(users.id, [...new Set(mine.map((c) => c.leadId))])),
 		db
-			.select({ caseId: caseInvites.caseId })
+			.select({ caseId: caseInvites.caseId, n: count() })
 			.from(caseInvites)
 			.innerJoin(links, eq(links.id, caseInvites.linkId))
 			.where(
@@ -182,14 +184,9 @@ export async function listCasesFor(userId: string, now = Date.now()): Promise<Ca
 					gt(links.expiresAt, now)
 				)
 			)
+			.groupBy(caseInvites.caseId)
+			.then(byCase)
 	]);
-	const count = (rows: { caseId: string }[]) => {
-		const m = new Map<string, number>();
-		for (const r of rows) m.set(r.caseId, (m.get(r.caseId) ?? 0) + 1);
-		return m;
-	};
-	const peopleBy = count(people);
-	const invitesBy = count(invites);
 	const leadBy = new Map(leads.map((l) => [l.id, l]));
 	return mine.map((c) => {
 		const facilitator = c.myRole === 'facilitator';
@@ -203,11 +200,11 @@ export async function listCasesFor(userId: string, now = Date.now()): Promise<Ca
 			isLead: c.leadId === userId,
 			leadName: lead?.name ?? '',
 			leadActive: lead?.status === 'active',
-			people: peopleBy.get(c.id) ?? 0,
+			people: people.get(c.id) ?? 0,
 			pendingLog: facilitator ? (pending.get(c.id) ?? 0) : 0,
 			urgent: facilitator ? (notices.get(c.id)?.urgent ?? 0) : 0,
 			notices: facilitator ? (notices.get(c.id)?.other ?? 0) : 0,
-			waitingInvites: facilitator ? (invitesBy.get(c.id) ?? 0) : 0,
+			waitingInvites: facilitator ? (invites.get(c.id) ?? 0) : 0,
 			createdAt: c.createdAt
 		};
 	});
@@ -323,11 +320,9 @@ export async function handOverLead(
 			const leadGone = !lead || lead.status !== 'active' || lead.memberStatus !== 'active';
 			if (!leadGone) throw new Problem(403, 'forbidden');
 		}
-		try {
-			await facilitatorAccess(toId, caseId, tx);
-		} catch {
-			throw new Problem(400, 'lead_not_facilitator');
-		}
+		await facilitatorAccess(toId, caseId, tx).catch((e: unknown) => {
+			throw e instanceof Problem ? new Problem(400, 'lead_not_facilitator') : e;
+		});
 		await tx.update(cases).set({ leadId: toId }).where(eq(cases.id, caseId));
 		await tx.insert(caseEvents).values({ caseId, at: now, actorId, kind: 'lead', value: toId });
 		await auditIn(

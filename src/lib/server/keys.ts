@@ -1,6 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import { deviceShares, handovers, identities, keyWraps, passkeys, sessions } from './db/schema';
 import { auditIn } from './audit';
 import { generateId } from './auth/tokens';
@@ -12,7 +12,6 @@ import type { HandoverWrap, PasskeyWrap, RecoveryWrap } from './validation/keys'
  * browsers sealed and hands it back only to the signed-in person it belongs to.
  */
 
-type Tx = Parameters<Parameters<typeof write>[0]>[0];
 type PublicKeys = { keyVersion: number; boxPk: string; signPk: string };
 
 const DAY = 86_400_000;

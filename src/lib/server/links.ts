@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import { links, users, type Link } from './db/schema';
 import { generateId, generateToken, hashToken } from './auth/tokens';
 import { auditIn } from './audit';
@@ -9,7 +9,6 @@ import { linkToken } from './validation/webauthn';
 import { saveHandoverIn } from './keys';
 import type { HandoverWrap } from './validation/keys';
 
-type Tx = Parameters<Parameters<typeof write>[0]>[0];
 export type LinkKind = Link['kind'];
 
 const HOUR = 3_600_000;

@@ -39,6 +39,7 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	already_member: m.problem_already_member,
 	log_conflict: m.problem_log_conflict,
 	lead_not_facilitator: m.problem_lead_not_facilitator,
+	invite_exists: m.problem_invite_exists,
 	unexpected: m.problem_unexpected
 };
 

@@ -1,11 +1,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import { sessions, settings, users } from './db/schema';
 import { auditIn } from './audit';
 import { removeFromCasesIn } from './cases';
 import { Problem } from './problem';
-
-type Tx = Parameters<Parameters<typeof write>[0]>[0];
 
 export const ICONS = ['neutral', 'circle'] as const;
 export type IconChoice = (typeof ICONS)[number];

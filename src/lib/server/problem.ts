@@ -49,4 +49,5 @@ export type ProblemCode =
 	| 'invite_role'
 	| 'already_member'
 	| 'log_conflict'
-	| 'lead_not_facilitator';
+	| 'lead_not_facilitator'
+	| 'invite_exists';

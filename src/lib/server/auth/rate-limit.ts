@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
-import { write } from '../db';
+import { write, type Tx } from '../db';
 import { rateLimits, rateLimitSecrets } from '../db/schema';
 import { config } from '../config';
 
@@ -9,8 +9,6 @@ export type Bucket = 'setup' | 'invite' | 'register' | 'signin';
 function day(now: number) {
 	return new Date(now).toISOString().slice(0, 10);
 }
-
-type Tx = Parameters<Parameters<typeof write>[0]>[0];
 
 // The key is a truncated HMAC of the address under a secret that changes every UTC day and
 // lives in the database (so every instance agrees). Yesterday's secret is deleted, after

@@ -8,7 +8,8 @@ import { config } from '../config';
 import * as schema from './schema';
 
 export type Db = ReturnType<typeof makeDb>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** A write transaction, as `write` hands it to its callback. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 function makeDb(client: Client) {
 	return drizzle(client, { schema });

@@ -100,13 +100,13 @@ export const actions: Actions = {
 			return { form: 'seen', done: m.case_notice_marked() };
 		});
 	},
-	withdraw: async (event) => {
+	withdrawInvite: async (event) => {
 		const user = requireUser(event);
 		const input = await parseForm(event.request, PersonForm);
-		if (!input) return fail(400, { form: 'withdraw', problem: m.problem_bad_request() });
-		return attempt('withdraw', async () => {
+		if (!input) return fail(400, { form: 'withdrawInvite', problem: m.problem_bad_request() });
+		return attempt('withdrawInvite', async () => {
 			await revokeCaseInvite(user.id, pathId(event.params.id), input.id);
-			return { form: 'withdraw', done: m.case_invite_withdrawn() };
+			return { form: 'withdrawInvite', done: m.case_invite_withdrawn() };
 		});
 	}
 };
