@@ -8,7 +8,7 @@ import { getJson, putJson, RequestProblem } from './http';
  * the owner's own. Everything is sealed and opened here; the server sees only ciphertext.
  */
 
-export type PersonalKind = 'personal-state' | 'notebook';
+export type PersonalKind = 'personal-state' | 'notebook' | 'draft';
 
 type StoredPersonal = {
 	v: 1;
@@ -20,6 +20,7 @@ type StoredPersonal = {
 	body: string;
 	wrap: string;
 	updatedAt: number;
+	caseId: string | null;
 };
 
 function toEnvelope(row: StoredPersonal, me: Identity): Envelope {
@@ -50,9 +51,10 @@ export async function openPersonal(
 	});
 }
 
-export async function listPersonal(kind: PersonalKind) {
+/** A draft's case narrows the list to that case's drafts. */
+export async function listPersonal(kind: PersonalKind, caseId?: string) {
 	const { envelopes } = await getJson<{ envelopes: StoredPersonal[] }>(
-		`/api/me/envelopes?kind=${kind}`
+		`/api/me/envelopes?kind=${kind}${caseId ? `&case=${caseId}` : ''}`
 	);
 	return envelopes;
 }
@@ -73,7 +75,8 @@ export async function putPersonal(
 	objectId: string,
 	prev: PreviousVersion | null,
 	body: Uint8Array,
-	deleted = false
+	deleted = false,
+	caseId: string | null = null
 ) {
 	const sealed = await sealEnvelope({
 		kind,
@@ -91,6 +94,7 @@ export async function putPersonal(
 	await putJson(`/api/me/envelopes/${objectId}`, {
 		v: 1,
 		kind,
+		caseId,
 		objectId,
 		version: json.version,
 		deleted,

@@ -17,7 +17,7 @@ export const CASE_KINDS = [
 	'agreement',
 	'check-in'
 ] as const;
-export const PERSONAL_KINDS = ['personal-state', 'notebook'] as const;
+export const PERSONAL_KINDS = ['personal-state', 'notebook', 'draft'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 export type PersonalKind = (typeof PERSONAL_KINDS)[number];
 export type EnvelopeKind = CaseKind | PersonalKind;

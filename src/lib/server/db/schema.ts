@@ -211,7 +211,9 @@ export const personalEnvelopes = sqliteTable(
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
 		objectId: text('object_id').notNull(),
-		kind: text('kind', { enum: ['personal-state', 'notebook'] }).notNull(),
+		kind: text('kind', { enum: ['personal-state', 'notebook', 'draft'] }).notNull(),
+		// Only a draft belongs to a case: it goes when the person leaves or the case is purged.
+		caseId: text('case_id').references(() => cases.id, { onDelete: 'cascade' }),
 		version: integer('version').notNull(),
 		deleted: integer('deleted', { mode: 'boolean' }).notNull(),
 		header: text('header').notNull(),
@@ -220,7 +222,10 @@ export const personalEnvelopes = sqliteTable(
 		size: integer('size').notNull(),
 		updatedAt: integer('updated_at').notNull()
 	},
-	(t) => [primaryKey({ columns: [t.userId, t.objectId] })]
+	(t) => [
+		primaryKey({ columns: [t.userId, t.objectId] }),
+		index('personal_envelopes_case_idx').on(t.caseId)
+	]
 );
 
 /**
@@ -266,7 +271,16 @@ export const caseMembers = sqliteTable(
 			.notNull()
 			.default('active'),
 		joinedAt: integer('joined_at').notNull(),
-		statusAt: integer('status_at').notNull()
+		statusAt: integer('status_at').notNull(),
+		// A party's own choices, readable structure so the server can enforce the scheduling
+		// rules (DESIGN §5); never why. Null until they choose.
+		mode: text('mode', {
+			enum: ['direct', 'letter', 'relay', 'surrogate', 'recorded', 'none']
+		}),
+		jointConsent: text('joint_consent', { enum: ['yes', 'no', 'undecided'] }),
+		// The survivor chose to let the responsible party's side see their way of taking part.
+		modeShown: integer('mode_shown', { mode: 'boolean' }).notNull().default(false),
+		choicesAt: integer('choices_at')
 	},
 	(t) => [
 		primaryKey({ columns: [t.caseId, t.userId] }),
@@ -406,6 +420,48 @@ export const caseNotices = sqliteTable(
 	(t) => [index('case_notices_case_idx').on(t.caseId, t.seenAt)]
 );
 
+/**
+ * Admin-managed questions (never answers) for a party's input. Answers are sealed in the
+ * browser together with a copy of the questions, so editing a template changes no answer.
+ */
+export const formTemplates = sqliteTable(
+	'form_templates',
+	{
+		id: text('id').primaryKey(),
+		audience: text('audience', { enum: ['survivor', 'responsible'] }).notNull(),
+		name: text('name').notNull(),
+		contentNote: text('content_note').notNull(),
+		// JSON: TemplateQuestion[] (see $lib/form-template).
+		questions: text('questions').notNull(),
+		// One template per audience is the one new input starts from.
+		inUse: integer('in_use', { mode: 'boolean' }).notNull().default(false),
+		createdAt: integer('created_at').notNull(),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [index('form_templates_audience_idx').on(t.audience, t.inUse)]
+);
+
+/**
+ * What a person has opened: the newest version of each case object they have seen, so the
+ * "waiting for you" page can mark what is new. Structure only.
+ */
+export const caseSeen = sqliteTable(
+	'case_seen',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		objectId: text('object_id').notNull(),
+		version: integer('version').notNull(),
+		seenAt: integer('seen_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.caseId, t.objectId] })]
+);
+
+export type FormTemplateRow = typeof formTemplates.$inferSelect;
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseMember = typeof caseMembers.$inferSelect;
 

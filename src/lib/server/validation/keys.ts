@@ -47,9 +47,12 @@ export type HandoverWrap = v.InferOutput<typeof handoverWrap>;
 // A personal envelope: a header, a body and one wrap to its owner (see crypto/envelope.ts).
 // A tombstone keeps its own empty body and wrap, so its owner can tell it is really theirs.
 export const NOTEBOOK_MAX_BYTES = 256 * 1024;
+export const PERSONAL_KINDS = ['personal-state', 'notebook', 'draft'] as const;
 export const personalEnvelope = v.object({
 	v: v.literal(1),
-	kind: v.picklist(['personal-state', 'notebook']),
+	kind: v.picklist(PERSONAL_KINDS),
+	// A draft names its case (so it goes with it); nothing else does.
+	caseId: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)))),
 	objectId: id,
 	version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
 	deleted: v.boolean(),
