@@ -26,7 +26,9 @@ export type AuditAction =
 	| 'case.lead_changed'
 	| 'case.signal_raised'
 	| 'case.notice_seen'
-	| 'case.participation_changed';
+	| 'case.participation_changed'
+	| 'case.choices_changed'
+	| 'case.input_deleted';
 
 export type AuditEntry = {
 	actorId: string | null;

@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { getDb } from './db';
-import { auditEvents, caseLog, caseMembers, casePending, identities } from './db/schema';
-import { openCase, listCasesFor, caseView } from './cases';
-import { createCaseInvite, joinCase } from './case-invites';
-import { completePendingEntry, getCaseLog } from './case-log';
+import { auditEvents, caseLog, caseMembers, casePending } from './db/schema';
+import { listCasesFor, caseView } from './cases';
+import { getCaseLog } from './case-log';
 import {
 	markNoticeSeen,
 	mySignals,
@@ -12,73 +11,14 @@ import {
 	raiseSignal,
 	setMyParticipation
 } from './case-notices';
-import { generateId } from './auth/tokens';
-import { expectProblem, insertUser, useTestDb } from './test-db';
-import type { User } from './db/schema';
+import { expectProblem, useTestDb } from './test-db';
+import { caseWith, person, T } from './case-fixtures';
 
 useTestDb();
 
-const T = Date.UTC(2030, 0, 1, 9);
-const b64 = (n: number, fill = 1) => Buffer.alloc(n, fill).toString('base64url');
-const session = (u: User) => ({ id: u.id, displayName: u.displayName, orgRole: u.orgRole });
-
-async function person(orgRole: User['orgRole']) {
-	const u = await insertUser({ orgRole });
-	await getDb()
-		.insert(identities)
-		.values({ userId: u.id, keyVersion: 1, boxPk: b64(32, 2), signPk: b64(32, 3), createdAt: T });
-	return u;
-}
-
-const entry = (signer: User, fields: object = {}) => ({
-	v: 1 as const,
-	seq: 0,
-	prev: b64(32, 0),
-	op: 'create' as const,
-	subject: { userId: signer.id, fp: b64(32, 4) },
-	role: 'facilitator' as const,
-	supports: null,
-	signer: signer.id,
-	createdAt: T,
-	sig: b64(64, 7),
-	...fields
-});
-
-/** A case with a lead and a survivor whose add the lead's browser signed. */
 async function caseWithSurvivor() {
-	const lead = await person('facilitator');
-	const caseId = generateId();
-	const summary = {
-		v: 1 as const,
-		kind: 'case-summary' as const,
-		objectId: 'summary',
-		version: 1,
-		subject: null,
-		deleted: false,
-		header: b64(100),
-		body: b64(100),
-		wraps: [{ reader: lead.id, wrapper: lead.id, box: b64(100) }]
-	};
-	await openCase(session(lead), { caseId, entry: entry(lead), summary }, T);
-	const inviteId = generateId();
-	const secret = { ...summary, kind: 'invite-secret' as const, objectId: `inv-${inviteId}` };
-	const { path } = await createCaseInvite(
-		lead.id,
-		caseId,
-		{ inviteId, role: 'survivor', supports: null, secret, replaces: null },
-		T
-	);
-	const survivor = await person(null);
-	await joinCase(
-		session(survivor),
-		path.slice(6),
-		{ fp: b64(32, 5), tag: b64(32), displayName: 'Wren' },
-		T
-	);
-	const [p] = (await getCaseLog(lead.id, caseId)).pending;
-	const add = entry(lead, { seq: 1, op: 'add', subject: p!.change.subject, role: 'survivor' });
-	await completePendingEntry(lead.id, caseId, { pendingId: p!.id, entry: add }, T);
-	return { lead, survivor, caseId };
+	const { lead, caseId, survivor } = await caseWith(['survivor']);
+	return { lead, caseId, survivor: survivor! };
 }
 
 describe('safety signals', () => {

@@ -1,6 +1,14 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
-import { caseEvents, caseMembers, caseNotices, casePending, type CaseMember } from './db/schema';
+import {
+	caseEnvelopes,
+	caseEvents,
+	caseMembers,
+	caseNotices,
+	casePending,
+	personalEnvelopes,
+	type CaseMember
+} from './db/schema';
 import { caseAccess, facilitatorAccess } from './case-access';
 import { addPendingIn, type PendingChangeJson } from './case-log';
 import { auditIn } from './audit';
@@ -137,11 +145,33 @@ export async function setMyParticipation(
 	userId: string,
 	caseId: string,
 	to: Participation,
-	now = Date.now()
+	now = Date.now(),
+	keepWords = true
 ) {
 	await write(async (tx) => {
 		const { member } = await participantAccess(userId, caseId, tx);
 		if (member.status === to) return;
+		// Withdrawing, a party may take back everything they wrote for the case: body and every
+		// wrap of every version go at once (the wraps cascade), in the same transaction.
+		if (to === 'withdrawn' && !keepWords) {
+			const gone = await tx
+				.delete(caseEnvelopes)
+				.where(
+					and(
+						eq(caseEnvelopes.caseId, caseId),
+						eq(caseEnvelopes.authorId, userId),
+						inArray(caseEnvelopes.kind, ['input', 'interim-comment'])
+					)
+				)
+				.returning({ objectId: caseEnvelopes.objectId });
+			if (gone.length > 0) {
+				await auditIn(
+					tx,
+					{ actorId: userId, action: 'case.input_deleted', objectType: 'case', objectId: caseId },
+					now
+				);
+			}
+		}
 		await tx
 			.update(caseMembers)
 			.set({ status: to, statusAt: now })
@@ -171,6 +201,10 @@ export async function setMyParticipation(
 
 /** Someone leaving a case: a pending removal, or, if their add was never signed, no add at all. */
 export async function leaveLogIn(tx: Tx, m: CaseMember, now: number) {
+	// Words never sent stay with nobody: a person's drafts for this case go as they leave.
+	await tx
+		.delete(personalEnvelopes)
+		.where(and(eq(personalEnvelopes.userId, m.userId), eq(personalEnvelopes.caseId, m.caseId)));
 	const unsigned = await tx
 		.delete(casePending)
 		.where(and(eq(casePending.caseId, m.caseId), eq(casePending.userId, m.userId)))

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, gt, max } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
 import { caseEvents, caseInvites, caseMembers, cases, links, users } from './db/schema';
+import type { CaseMember } from './db/schema';
 import { byCase, caseAccess, facilitatorAccess } from './case-access';
 import { putCaseEnvelopeIn } from './case-envelopes';
 import { appendFirstEntryIn, countPending } from './case-log';
@@ -220,7 +221,43 @@ export type CasePerson = {
 	/** A facilitator whose account was deactivated: their cases need a new lead. */
 	deactivated: boolean;
 	isLead: boolean;
+	/** A party's way of taking part: for facilitators, themselves, or everyone if they show it. */
+	mode: CaseMember['mode'];
+	/** Consent to joint meetings: for facilitators and the person themselves only. */
+	jointConsent: CaseMember['jointConsent'];
+	/** Whether they let the others see their way of taking part (same readers as consent). */
+	modeShown: boolean | null;
 };
+
+type Viewer = { userId: string; role: CaseMember['role'] };
+
+/** Who is in a case as `viewer` may see them (the survivor's preview passes the other side). */
+async function peopleSeenBy(caseId: string, leadId: string | null, viewer: Viewer) {
+	const facilitator = viewer.role === 'facilitator';
+	const members = await getDb()
+		.select({ member: caseMembers, userStatus: users.status })
+		.from(caseMembers)
+		.innerJoin(users, eq(users.id, caseMembers.userId))
+		.where(eq(caseMembers.caseId, caseId))
+		.orderBy(asc(caseMembers.joinedAt));
+	return members
+		.filter(({ member: p }) => facilitator || p.status === 'active' || p.status === 'paused')
+		.map(({ member: p, userStatus }): CasePerson => {
+			const mine = facilitator || p.userId === viewer.userId;
+			return {
+				userId: p.userId,
+				displayName: p.displayName,
+				role: p.role,
+				supports: p.supports,
+				status: mine ? p.status : null,
+				deactivated: userStatus !== 'active',
+				isLead: p.userId === leadId,
+				mode: mine || p.modeShown ? p.mode : null,
+				jointConsent: mine ? p.jointConsent : null,
+				modeShown: mine ? p.modeShown : null
+			};
+		});
+}
 
 /**
  * One case as a member sees it. Everyone in a case sees who is in it (the log they validate
@@ -232,30 +269,7 @@ export async function caseView(userId: string, caseId: string) {
 	const db = getDb();
 	const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
 	if (!row) throw new Problem(404, 'case_not_found');
-	const members = await db
-		.select({
-			userId: caseMembers.userId,
-			displayName: caseMembers.displayName,
-			role: caseMembers.role,
-			supports: caseMembers.supports,
-			status: caseMembers.status,
-			userStatus: users.status
-		})
-		.from(caseMembers)
-		.innerJoin(users, eq(users.id, caseMembers.userId))
-		.where(eq(caseMembers.caseId, caseId))
-		.orderBy(asc(caseMembers.joinedAt));
-	const people: CasePerson[] = members
-		.filter((p) => facilitator || p.status === 'active' || p.status === 'paused')
-		.map((p) => ({
-			userId: p.userId,
-			displayName: p.displayName,
-			role: p.role,
-			supports: p.supports,
-			status: facilitator || p.userId === userId ? p.status : null,
-			deactivated: p.userStatus !== 'active',
-			isLead: p.userId === row.leadId
-		}));
+	const people = await peopleSeenBy(caseId, row.leadId, { userId, role: access.member.role });
 	const stages = await stagesOf([caseId]);
 	const history = facilitator
 		? await db
@@ -356,4 +370,29 @@ export async function removeFromCasesIn(tx: Tx, userId: string, now: number) {
 		});
 		await leaveLogIn(tx, m, now);
 	}
+}
+
+/**
+ * The survivor's preview of what the other side is shown: the same view a responsible party in
+ * this case gets (or would get, before one has joined). Survivors only.
+ */
+export async function otherSideView(userId: string, caseId: string) {
+	await caseAccess(userId, caseId, ['survivor']);
+	const db = getDb();
+	const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
+	if (!row) throw new Problem(404, 'case_not_found');
+	const [party] = await db
+		.select({ userId: caseMembers.userId })
+		.from(caseMembers)
+		.where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.role, 'responsible')))
+		.orderBy(asc(caseMembers.joinedAt))
+		.limit(1);
+	const viewer: Viewer = { userId: party?.userId ?? '', role: 'responsible' };
+	const stages = await stagesOf([caseId]);
+	return {
+		ref: row.ref,
+		stage: stages.get(caseId) ?? 'referral',
+		partyJoined: !!party,
+		people: await peopleSeenBy(caseId, row.leadId, viewer)
+	};
 }

@@ -412,7 +412,9 @@ export const caseNotices = sqliteTable(
 			.notNull()
 			.references(() => cases.id, { onDelete: 'cascade' }),
 		userId: text('user_id').notNull(),
-		kind: text('kind', { enum: ['talk', 'unsafe', 'paused', 'resumed', 'withdrawn'] }).notNull(),
+		kind: text('kind', {
+			enum: ['talk', 'unsafe', 'paused', 'resumed', 'withdrawn', 'choices']
+		}).notNull(),
 		createdAt: integer('created_at').notNull(),
 		seenBy: text('seen_by'),
 		seenAt: integer('seen_at')

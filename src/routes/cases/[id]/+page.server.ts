@@ -43,7 +43,11 @@ export const load: PageServerLoad = async (event) => {
 
 const StageForm = v.object({ stage });
 const SignalForm = v.object({ kind: v.picklist(['talk', 'unsafe']) });
-const ParticipationForm = v.object({ to: v.picklist(['active', 'paused', 'withdrawn']) });
+const ParticipationForm = v.object({
+	to: v.picklist(['active', 'paused', 'withdrawn']),
+	// Withdrawing: keep what they wrote for its readers, or delete it with them.
+	words: v.optional(v.picklist(['keep', 'delete']))
+});
 const NoticeForm = v.object({
 	id: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,15}$/), v.transform(Number))
 });
@@ -83,8 +87,11 @@ export const actions: Actions = {
 		const input = await parseForm(event.request, ParticipationForm);
 		if (!input) return fail(400, { form: 'participation', problem: m.problem_bad_request() });
 		const caseId = pathId(event.params.id);
+		if (input.to === 'withdrawn' && !input.words) {
+			return fail(400, { form: 'participation', problem: m.case_withdraw_choose_words() });
+		}
 		const result = await attempt('participation', async () => {
-			await setMyParticipation(user.id, caseId, input.to);
+			await setMyParticipation(user.id, caseId, input.to, Date.now(), input.words !== 'delete');
 			return { form: 'participation', done: m.case_participation_saved() };
 		});
 		// Withdrawn: this case is no longer theirs to open; their list says so.

@@ -1,0 +1,94 @@
+import { getDb } from './db';
+import { identities, type User } from './db/schema';
+import { openCase } from './cases';
+import { createCaseInvite, joinCase } from './case-invites';
+import { completePendingEntry, getCaseLog } from './case-log';
+import { generateId } from './auth/tokens';
+import { insertUser } from './test-db';
+
+// Cases for integration tests: real rows through the domain functions, with fake bytes where
+// a browser would have sealed or signed (the server never opens them).
+
+export const T = Date.UTC(2030, 0, 1, 9);
+export const b64 = (n: number, fill = 1) => Buffer.alloc(n, fill).toString('base64url');
+export const session = (u: User) => ({ id: u.id, displayName: u.displayName, orgRole: u.orgRole });
+
+export async function person(orgRole: User['orgRole']) {
+	const u = await insertUser({ orgRole });
+	await getDb()
+		.insert(identities)
+		.values({ userId: u.id, keyVersion: 1, boxPk: b64(32, 2), signPk: b64(32, 3), createdAt: T });
+	return u;
+}
+
+export const entry = (signer: User, fields: object = {}) => ({
+	v: 1 as const,
+	seq: 0,
+	prev: b64(32, 0),
+	op: 'create' as const,
+	subject: { userId: signer.id, fp: b64(32, 4) },
+	role: 'facilitator' as const,
+	supports: null,
+	signer: signer.id,
+	createdAt: T,
+	sig: b64(64, 7),
+	...fields
+});
+
+/** A case object as a browser would PUT it, with fake ciphertext, for these readers. */
+export function fakeEnvelope(
+	kind: 'case-summary' | 'invite-secret' | 'input' | 'interim-summary' | 'interim-comment',
+	objectId: string,
+	author: User,
+	readers: User[],
+	fields: object = {}
+) {
+	return {
+		v: 1 as const,
+		kind,
+		objectId,
+		version: 1,
+		subject: null,
+		deleted: false,
+		header: b64(100),
+		body: b64(100),
+		wraps: [author, ...readers].map((r) => ({ reader: r.id, wrapper: author.id, box: b64(100) })),
+		...fields
+	};
+}
+
+type Role = 'survivor' | 'responsible' | 'community';
+
+/** A case with a lead and one person per role, each add signed by the lead's "browser". */
+export async function caseWith(roles: Role[] = ['survivor']) {
+	const lead = await person('facilitator');
+	const caseId = generateId();
+	const summary = fakeEnvelope('case-summary', 'summary', lead, []);
+	await openCase(session(lead), { caseId, entry: entry(lead), summary }, T);
+	const people: Partial<Record<Role, User>> = {};
+	let seq = 1;
+	for (const role of roles) {
+		const inviteId = generateId();
+		const secret = fakeEnvelope('invite-secret', `inv-${inviteId}`, lead, []);
+		const { path } = await createCaseInvite(
+			lead.id,
+			caseId,
+			{ inviteId, role, supports: null, secret, replaces: null },
+			T
+		);
+		const joiner = await person(null);
+		const displayName = { survivor: 'Wren', responsible: 'Ash', community: 'Rowan' }[role];
+		await joinCase(
+			session(joiner),
+			path.slice(6),
+			{ fp: b64(32, 5), tag: b64(32), displayName },
+			T
+		);
+		const [p] = (await getCaseLog(lead.id, caseId)).pending;
+		const add = entry(lead, { seq, op: 'add', subject: p!.change.subject, role });
+		await completePendingEntry(lead.id, caseId, { pendingId: p!.id, entry: add }, T);
+		people[role] = joiner;
+		seq++;
+	}
+	return { lead, caseId, ...people };
+}
