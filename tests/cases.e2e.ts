@@ -5,6 +5,7 @@ import { newDevice } from './support/passkeys';
 import { expectAccessible } from './support/axe';
 import { recordTraffic } from './support/traffic';
 import { createAccount, createKeys } from './support/flows';
+import { inviteLink, joinAsNewPerson, openCase as openCaseAt } from './support/cases';
 
 let app: App;
 let lead: Page;
@@ -18,30 +19,6 @@ test.afterAll(async () => {
 	await app.stop();
 });
 
-async function openCase(page: Page, title: string, summary = '') {
-	await page.goto(`${app.origin}/cases`);
-	await page.getByRole('link', { name: 'Open a case' }).click();
-	await expect(page.getByLabel('Title')).toBeEditable();
-	await page.screenshot({ path: 'test-results/case-new.png', fullPage: true });
-	await page.getByLabel('Title').fill(title);
-	if (summary) await page.getByLabel('Summary (optional)').fill(summary);
-	await page.getByRole('button', { name: 'Open the case' }).click();
-	await expect(page.getByRole('heading', { name: title })).toBeVisible();
-	const ref = (await page.getByRole('heading', { level: 1 }).textContent())?.replace('Case ', '');
-	return { caseId: new URL(page.url()).pathname.split('/').pop() ?? '', ref: ref?.trim() ?? '' };
-}
-
-async function inviteLink(page: Page, role: string, supports?: string) {
-	await page.getByLabel('Their role in this case').selectOption({ label: role });
-	if (supports) await page.getByLabel('Whom they support').selectOption({ label: supports });
-	const link = page.getByLabel('Invitation link');
-	const before = (await link.count()) ? await link.inputValue() : '';
-	await page.getByRole('button', { name: 'Make an invitation link' }).click();
-	await expect(link).toHaveValue(/#v1\./);
-	await expect(link).not.toHaveValue(before);
-	return await link.inputValue();
-}
-
 async function circleCode(page: Page) {
 	await page.getByText('Circle code').click();
 	const digits = page.locator('.digits');
@@ -49,22 +26,8 @@ async function circleCode(page: Page) {
 	return (await digits.textContent())?.replace(/\s+/g, '') ?? '';
 }
 
-/** A new person follows an invite link: passkey, keys, back to the invite, joined. */
-async function joinAsNewPerson(page: Page, link: string, name: string) {
-	await page.goto(link);
-	await expect(page.getByRole('heading', { name: 'You are invited' })).toBeVisible();
-	await expectAccessible(page);
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.screenshot({ path: 'test-results/join-case-phone.png', fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 800 });
-	await page.getByLabel('Your name here').fill(name);
-	await page.getByRole('button', { name: 'Create passkey' }).click();
-	await createKeys(page);
-	await expect(page).toHaveURL(/\/join\/[a-z2-7]+#v1\./);
-	await expect(page.getByLabel('Your name in this case')).toHaveValue(name);
-	await page.getByRole('button', { name: 'Join this case' }).click();
-	await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]{22}$/);
-}
+const openCase = (page: Page, title: string, summary = '') =>
+	openCaseAt(page, app.origin, title, summary);
 
 test('a facilitator opens a case and invites a survivor; the link secret and the title stay in browsers', async ({
 	browser
@@ -83,7 +46,7 @@ test('a facilitator opens a case and invites a survivor; the link secret and the
 
 	const survivor = (await newDevice(await browser.newContext(), true)).page;
 	const survivorTraffic = recordTraffic(survivor);
-	await joinAsNewPerson(survivor, link, 'Wren');
+	await joinAsNewPerson(survivor, link, 'Wren', 'test-results/join-case-phone.png');
 	await expect(survivor.getByText('You have joined.')).toBeVisible();
 
 	// The facilitator's browser checks Wren's tag and signs the add into the log.

@@ -1,0 +1,494 @@
+import { describe, expect, test } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { getDb } from './db';
+import * as schema from './db/schema';
+import {
+	caseEnvelopes,
+	caseEvents,
+	caseMembers,
+	caseNotices,
+	cases,
+	caseSeen,
+	caseWraps,
+	identities
+} from './db/schema';
+import { openCase, setStage } from './cases';
+import { putCaseEnvelope } from './case-envelopes';
+import { createCaseInvite, joinCase } from './case-invites';
+import { completePendingEntry, getCaseLog } from './case-log';
+import { markNoticeSeen, openNotices, raiseSignal, setMyParticipation } from './case-notices';
+import { deactivateFacilitator } from './org';
+import { markSeen } from './seen';
+import { RECENT_MS, waitingFor, type WaitingItem } from './waiting';
+import { generateId } from './auth/tokens';
+import { expectProblem, insertUser, useTestDb } from './test-db';
+import type { User } from './db/schema';
+import type { CaseEnvelopeInput, CaseRoleName } from './validation/cases';
+
+useTestDb();
+
+const T = Date.UTC(2030, 0, 1, 9);
+const DAY = 24 * 60 * 60 * 1000;
+const b64 = (n: number, fill = 1) => Buffer.alloc(n, fill).toString('base64url');
+const session = (u: User) => ({ id: u.id, displayName: u.displayName, orgRole: u.orgRole });
+
+async function person(orgRole: User['orgRole'] = null) {
+	const u = await insertUser({ orgRole });
+	await getDb()
+		.insert(identities)
+		.values({ userId: u.id, keyVersion: 1, boxPk: b64(32, 2), signPk: b64(32, 3), createdAt: T });
+	return u;
+}
+
+const entry = (signer: User, fields: object = {}) => ({
+	v: 1 as const,
+	seq: 0,
+	prev: b64(32, 0),
+	op: 'create' as const,
+	subject: { userId: signer.id, fp: b64(32, 4) },
+	role: 'facilitator' as const,
+	supports: null,
+	signer: signer.id,
+	createdAt: T,
+	sig: b64(64, 7),
+	...fields
+});
+
+function envelope(
+	kind: CaseEnvelopeInput['kind'],
+	objectId: string,
+	author: User,
+	readers: User[],
+	fields: Partial<CaseEnvelopeInput> = {}
+): CaseEnvelopeInput {
+	return {
+		v: 1,
+		kind,
+		objectId,
+		version: 1,
+		subject: null,
+		deleted: false,
+		header: b64(100),
+		body: b64(100),
+		wraps: [author, ...readers].map((r) => ({ reader: r.id, wrapper: author.id, box: b64(100) })),
+		...fields
+	};
+}
+
+async function newCase(lead: User) {
+	const caseId = generateId();
+	const summary = envelope('case-summary', 'summary', lead, []);
+	const { ref } = await openCase(session(lead), { caseId, entry: entry(lead), summary }, T);
+	return { caseId, ref };
+}
+
+/** Invites and joins; the lead's browser signs the add unless told not to. */
+async function join(
+	lead: User,
+	caseId: string,
+	role: CaseRoleName,
+	name: string,
+	opts: { supports?: string; sign?: boolean; who?: User } = {}
+) {
+	const inviteId = generateId();
+	const secret = envelope('invite-secret', `inv-${inviteId}`, lead, []);
+	const { path } = await createCaseInvite(
+		lead.id,
+		caseId,
+		{ inviteId, role, supports: opts.supports ?? null, secret, replaces: null },
+		T
+	);
+	const who = opts.who ?? (await person(role === 'facilitator' ? 'facilitator' : null));
+	await joinCase(
+		session(who),
+		path.slice(6),
+		{ fp: b64(32, 5), tag: b64(32), displayName: name },
+		T
+	);
+	if (opts.sign === false) return who;
+	const log = await getCaseLog(lead.id, caseId);
+	for (const [i, p] of log.pending.entries()) {
+		const { op, subject, role: r, supports } = p.change;
+		const signed = entry(lead, { seq: log.entries.length + i, op, subject, role: r, supports });
+		await completePendingEntry(lead.id, caseId, { pendingId: p.id, entry: signed }, T);
+	}
+	return who;
+}
+
+/** A case with a lead (River) and a survivor (Wren). */
+async function caseWithSurvivor() {
+	const lead = await person('facilitator');
+	const { caseId, ref } = await newCase(lead);
+	const survivor = await join(lead, caseId, 'survivor', 'Wren');
+	return { lead, survivor, caseId, ref };
+}
+
+const chooseMode = (u: User, caseId: string) =>
+	getDb()
+		.update(caseMembers)
+		.set({ mode: 'letter', choicesAt: T })
+		.where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.userId, u.id)));
+
+const kinds = (items: WaitingItem[]) => items.map((i) => i.kind);
+
+describe('to-dos for the parties', () => {
+	test('a survivor is asked gently for their way of taking part and their own words', async () => {
+		const { lead, survivor, caseId, ref } = await caseWithSurvivor();
+		const responsible = await join(lead, caseId, 'responsible', 'Oak');
+		const supporter = await join(lead, caseId, 'supporter', 'Fern', { supports: survivor.id });
+		expect(await waitingFor(survivor.id, T)).toEqual({
+			unread: 0,
+			items: [
+				{
+					kind: 'choose-mode',
+					caseId,
+					ref,
+					href: `/cases/${caseId}/input#taking-part`,
+					unread: false,
+					at: null
+				},
+				{ kind: 'own-input', caseId, ref, href: `/cases/${caseId}/input`, unread: false, at: null }
+			]
+		});
+		expect(kinds((await waitingFor(responsible.id, T)).items)).toEqual(['own-input']);
+		expect((await waitingFor(supporter.id, T)).items).toEqual([]);
+		// Nothing is waiting for the lead: every add was signed, nobody raised anything.
+		expect(await waitingFor(lead.id, T)).toEqual({ items: [], unread: 0 });
+
+		await chooseMode(survivor, caseId);
+		expect(kinds((await waitingFor(survivor.id, T)).items)).toEqual(['own-input']);
+		await putCaseEnvelope(survivor.id, caseId, envelope('input', 'in-w', survivor, [lead]), T + 1);
+		expect((await waitingFor(survivor.id, T + 2)).items).toEqual([]);
+		// Deleting their words brings the gentle reminder back.
+		await putCaseEnvelope(
+			survivor.id,
+			caseId,
+			envelope('input', 'in-w', survivor, [lead], { version: 2, deleted: true, body: b64(40) }),
+			T + 3
+		);
+		expect(kinds((await waitingFor(survivor.id, T + 4)).items)).toEqual(['own-input']);
+		expect((await waitingFor(lead.id, T + 4)).items).toEqual([]);
+	});
+
+	test('someone who paused, or a paused case, gets no to-dos', async () => {
+		const { lead, survivor, caseId } = await caseWithSurvivor();
+		await setMyParticipation(survivor.id, caseId, 'paused', T + 1);
+		expect((await waitingFor(survivor.id, T + 2)).items).toEqual([]);
+		await setMyParticipation(survivor.id, caseId, 'active', T + 3);
+		expect(kinds((await waitingFor(survivor.id, T + 4)).items)).toEqual([
+			'choose-mode',
+			'own-input'
+		]);
+		await setStage(lead.id, caseId, 'paused', T + 5);
+		expect((await waitingFor(survivor.id, T + 6)).items).toEqual([]);
+	});
+});
+
+describe('new to read', () => {
+	test('what others wrote for me is new until I open that version, then read for a while', async () => {
+		const { lead, survivor, caseId, ref } = await caseWithSurvivor();
+		await chooseMode(survivor, caseId);
+		const input = envelope('input', 'in-w', survivor, [lead]);
+		await putCaseEnvelope(survivor.id, caseId, input, T + 10);
+		const fresh = await waitingFor(lead.id, T + 20);
+		expect(fresh).toEqual({
+			unread: 1,
+			items: [
+				{
+					kind: 'new',
+					caseId,
+					ref,
+					href: `/cases/${caseId}/input`,
+					unread: true,
+					objectKind: 'input',
+					objectId: 'in-w',
+					version: 1,
+					authorName: 'Wren',
+					at: T + 10
+				}
+			]
+		});
+		// The author's own words are never news to them.
+		expect((await waitingFor(survivor.id, T + 20)).items).toEqual([]);
+
+		await markSeen(lead.id, caseId, 'in-w', 1, T + 30);
+		expect(await waitingFor(lead.id, T + 40)).toMatchObject({
+			unread: 0,
+			items: [{ kind: 'new', objectId: 'in-w', unread: false }]
+		});
+		await putCaseEnvelope(survivor.id, caseId, { ...input, version: 2 }, T + 50);
+		expect(await waitingFor(lead.id, T + 60)).toMatchObject({
+			unread: 1,
+			items: [{ objectId: 'in-w', version: 2, unread: true, at: T + 50 }]
+		});
+		await markSeen(lead.id, caseId, 'in-w', 2, T + 70);
+		// Opening an earlier version later does not lower the mark.
+		await markSeen(lead.id, caseId, 'in-w', 1, T + 80);
+		const seen = await getDb().select().from(caseSeen).where(eq(caseSeen.userId, lead.id));
+		expect(seen).toMatchObject([{ caseId, objectId: 'in-w', version: 2, seenAt: T + 70 }]);
+		expect((await waitingFor(lead.id, T + 90)).unread).toBe(0);
+		// Read items leave the list after a quiet fortnight; unread ones stay until opened.
+		expect((await waitingFor(lead.id, T + 70 + RECENT_MS + 1)).items).toEqual([]);
+		await putCaseEnvelope(survivor.id, caseId, { ...input, version: 3 }, T + 100);
+		expect(await waitingFor(lead.id, T + 100 + 60 * DAY)).toMatchObject({
+			unread: 1,
+			items: [{ version: 3, unread: true }]
+		});
+		// A tombstone is nothing to read.
+		await putCaseEnvelope(
+			survivor.id,
+			caseId,
+			{ ...input, version: 4, deleted: true, body: b64(40) },
+			T + 110
+		);
+		expect((await waitingFor(lead.id, T + 120)).items).toEqual([]);
+	});
+
+	test('interim summaries reach the survivor, comments the facilitators; others see neither', async () => {
+		const { lead, survivor, caseId } = await caseWithSurvivor();
+		await chooseMode(survivor, caseId);
+		await putCaseEnvelope(survivor.id, caseId, envelope('input', 'in-w', survivor, [lead]), T);
+		const colead = await join(lead, caseId, 'facilitator', 'Birch');
+		const responsible = await join(lead, caseId, 'responsible', 'Oak');
+		await putCaseEnvelope(
+			lead.id,
+			caseId,
+			envelope('interim-summary', 'is', lead, [survivor]),
+			T + 1
+		);
+		await putCaseEnvelope(
+			survivor.id,
+			caseId,
+			envelope('interim-comment', 'ic', survivor, [lead]),
+			T + 2
+		);
+		expect((await waitingFor(survivor.id, T + 3)).items).toMatchObject([
+			{
+				kind: 'new',
+				objectKind: 'interim-summary',
+				authorName: 'River',
+				href: `/cases/${caseId}/summary`
+			}
+		]);
+		// Newest first; the lead's own summary is not news to the lead.
+		expect((await waitingFor(lead.id, T + 3)).items).toMatchObject([
+			{ objectKind: 'interim-comment', href: `/cases/${caseId}/summary`, at: T + 2 },
+			{ objectKind: 'input', at: T }
+		]);
+		// Birch joined after these were sealed and has no wrap yet: nothing exists for Birch.
+		expect((await waitingFor(colead.id, T + 3)).items).toEqual([]);
+		// The responsible party never reads the survivor's words.
+		expect(kinds((await waitingFor(responsible.id, T + 3)).items)).toEqual(['own-input']);
+		// A co-facilitator's new version of the summary is news to the lead.
+		await putCaseEnvelope(
+			colead.id,
+			caseId,
+			envelope('interim-summary', 'is', colead, [lead, survivor], { version: 2 }),
+			T + 4
+		);
+		expect((await waitingFor(lead.id, T + 5)).items[0]).toMatchObject({
+			objectKind: 'interim-summary',
+			version: 2,
+			authorName: 'Birch',
+			unread: true
+		});
+	});
+});
+
+describe('for facilitators', () => {
+	test('safety signals come first and urgent; other notices, pending changes and a lead who left', async () => {
+		const { lead, survivor, caseId, ref } = await caseWithSurvivor();
+		const colead = await join(lead, caseId, 'facilitator', 'Birch');
+		await chooseMode(survivor, caseId);
+		await putCaseEnvelope(survivor.id, caseId, envelope('input', 'in-w', survivor, [lead]), T + 5);
+		await raiseSignal(survivor.id, caseId, 'talk', T + 1);
+		const responsible = await join(lead, caseId, 'responsible', 'Oak', { sign: false });
+		await setMyParticipation(responsible.id, caseId, 'paused', T + 3);
+		const waiting = await waitingFor(lead.id, T + 10);
+		expect(waiting.items).toMatchObject([
+			{ kind: 'urgent', notice: 'talk', name: 'Wren', href: `/cases/${caseId}`, ref, at: T + 1 },
+			{ kind: 'new', objectKind: 'input', at: T + 5 },
+			{ kind: 'notice', notice: 'paused', name: 'Oak', unread: true, at: T + 3 },
+			{ kind: 'pending', count: 1, unread: false }
+		]);
+		expect(waiting.unread).toBe(3);
+		// Marked as seen by any facilitator, a notice is handled for all of them.
+		for (const n of await openNotices(lead.id, caseId)) {
+			await markNoticeSeen(colead.id, caseId, n.id, T + 11);
+		}
+		expect(kinds((await waitingFor(lead.id, T + 12)).items)).toEqual(['new', 'pending']);
+		// Survivors and responsible parties never see notices or membership changes.
+		expect(kinds((await waitingFor(responsible.id, T + 12)).items)).toEqual([]);
+
+		await deactivateFacilitator(colead.id, lead.id, T + 20);
+		expect(await waitingFor(lead.id, T + 21)).toEqual({ items: [], unread: 0 });
+		expect((await waitingFor(colead.id, T + 21)).items).toMatchObject([
+			{ kind: 'pending', count: 2, at: T + 20 },
+			{ kind: 'lead-gone', href: `/cases/${caseId}`, at: T + 20 }
+		]);
+	});
+});
+
+describe('who sees nothing', () => {
+	test('a withdrawn, removed or deactivated member, and a closed case', async () => {
+		const { lead, survivor, caseId } = await caseWithSurvivor();
+		const responsible = await join(lead, caseId, 'responsible', 'Oak');
+		await putCaseEnvelope(lead.id, caseId, envelope('interim-summary', 'is', lead, [survivor]), T);
+		await setMyParticipation(survivor.id, caseId, 'withdrawn', T + 1);
+		expect(await waitingFor(survivor.id, T + 2)).toEqual({ items: [], unread: 0 });
+		await getDb()
+			.update(caseMembers)
+			.set({ status: 'removed' })
+			.where(eq(caseMembers.userId, responsible.id));
+		expect((await waitingFor(responsible.id, T + 2)).items).toEqual([]);
+
+		const other = await caseWithSurvivor();
+		expect((await waitingFor(other.survivor.id, T)).items).toHaveLength(2);
+		await getDb()
+			.update(schema.users)
+			.set({ status: 'deactivated' })
+			.where(eq(schema.users.id, other.survivor.id));
+		expect((await waitingFor(other.survivor.id, T)).items).toEqual([]);
+
+		const third = await caseWithSurvivor();
+		await raiseSignal(third.survivor.id, third.caseId, 'unsafe', T + 1);
+		expect((await waitingFor(third.lead.id, T + 2)).unread).toBe(1);
+		await setStage(third.lead.id, third.caseId, 'closed', T + 3);
+		expect(await waitingFor(third.lead.id, T + 4)).toEqual({ items: [], unread: 0 });
+		expect((await waitingFor(third.survivor.id, T + 4)).items).toEqual([]);
+		await setStage(third.lead.id, third.caseId, 'withdrawn', T + 5);
+		expect((await waitingFor(third.survivor.id, T + 6)).items).toEqual([]);
+	});
+});
+
+describe('marking as seen', () => {
+	test('only a member with a wrap for that very version', async () => {
+		const { lead, survivor, caseId } = await caseWithSurvivor();
+		const responsible = await join(lead, caseId, 'responsible', 'Oak');
+		const stranger = await person();
+		await putCaseEnvelope(survivor.id, caseId, envelope('input', 'in-w', survivor, [lead]), T);
+		await expectProblem(markSeen(stranger.id, caseId, 'in-w', 1, T), 404, 'case_not_found');
+		await expectProblem(markSeen(lead.id, generateId(), 'in-w', 1, T), 404, 'case_not_found');
+		// Someone in the case without a wrap for it: it does not exist, as far as they can tell.
+		await expectProblem(markSeen(responsible.id, caseId, 'in-w', 1, T), 404, 'not_found');
+		await expectProblem(markSeen(lead.id, caseId, 'in-w', 2, T), 404, 'not_found');
+		await expectProblem(markSeen(lead.id, caseId, 'nothing', 1, T), 404, 'not_found');
+		await setMyParticipation(survivor.id, caseId, 'withdrawn', T + 1);
+		await expectProblem(markSeen(survivor.id, caseId, 'in-w', 1, T), 404, 'case_not_found');
+		expect(await getDb().select().from(caseSeen).where(eq(caseSeen.caseId, caseId))).toEqual([]);
+	});
+});
+
+describe('many cases', () => {
+	test('300 cases answer with the right items in a fixed number of queries', async () => {
+		const me = await person('facilitator');
+		const them = await person();
+		const db = getDb();
+		const ids = Array.from({ length: 300 }, () => generateId());
+		await db.insert(cases).values(
+			ids.map((id, i) => ({
+				id,
+				ref: `C-M${String(i).padStart(3, '0')}`,
+				leadId: me.id,
+				createdBy: me.id,
+				createdAt: T + i
+			}))
+		);
+		const member = (caseId: string, u: User, role: CaseRoleName) => ({
+			caseId,
+			userId: u.id,
+			role,
+			displayName: u === me ? 'River' : 'Wren',
+			fp: b64(32),
+			joinedAt: T,
+			statusAt: T
+		});
+		await db
+			.insert(caseMembers)
+			.values(ids.flatMap((id) => [member(id, me, 'facilitator'), member(id, them, 'survivor')]));
+		// Every tenth case is closed: nothing of it counts.
+		await db.insert(caseEvents).values(
+			ids.map((caseId, i) => ({
+				caseId,
+				at: T,
+				actorId: me.id,
+				kind: 'stage' as const,
+				value: i % 10 === 9 ? 'closed' : 'preparation'
+			}))
+		);
+		// An input in every case with a second version in the first 100, and one never for me.
+		const rows = ids.flatMap((caseId, i) =>
+			[
+				{ objectId: 'in', version: 1, readers: [me, them] },
+				...(i < 100 ? [{ objectId: 'in', version: 2, readers: [me, them] }] : []),
+				{ objectId: 'not-mine', version: 1, readers: [them] }
+			].map((o) => ({ caseId, ...o }))
+		);
+		await db.insert(caseEnvelopes).values(
+			rows.map(({ caseId, objectId, version }) => ({
+				caseId,
+				objectId,
+				version,
+				kind: 'input',
+				authorId: them.id,
+				deleted: false,
+				header: 'h',
+				body: 'b',
+				size: 2,
+				createdAt: T + version
+			}))
+		);
+		await db.insert(caseWraps).values(
+			rows.flatMap(({ caseId, objectId, version, readers }) =>
+				readers.map((u) => ({
+					caseId,
+					objectId,
+					version,
+					readerId: u.id,
+					wrapperId: them.id,
+					box: 'x'
+				}))
+			)
+		);
+		// I opened version 1 everywhere: the first 100 cases have a newer version for me.
+		await db
+			.insert(caseSeen)
+			.values(
+				ids.map((caseId) => ({ userId: me.id, caseId, objectId: 'in', version: 1, seenAt: T }))
+			);
+		// A "talk" signal in every third case.
+		await db
+			.insert(caseNotices)
+			.values(
+				ids
+					.filter((_, i) => i % 3 === 0)
+					.map((caseId) => ({ caseId, userId: them.id, kind: 'talk' as const, createdAt: T + 5 }))
+			);
+
+		let queries = 0;
+		const client = createClient({ url: process.env.DATABASE_URL ?? '' });
+		const counted = drizzle(client, { schema, logger: { logQuery: () => void queries++ } });
+		try {
+			const open = (i: number) => i % 10 !== 9;
+			const mine = await waitingFor(me.id, T + 10, counted);
+			const news = mine.items.filter((i) => i.kind === 'new');
+			expect(news).toHaveLength(ids.filter((_, i) => open(i)).length);
+			expect(news.filter((i) => i.unread)).toHaveLength(90);
+			const urgent = mine.items.filter((i) => i.kind === 'urgent');
+			expect(urgent).toHaveLength(ids.filter((_, i) => i % 3 === 0 && open(i)).length);
+			expect(mine.unread).toBe(90 + urgent.length);
+			expect(kinds(mine.items.slice(0, urgent.length)).every((k) => k === 'urgent')).toBe(true);
+			expect(queries).toBe(4);
+
+			queries = 0;
+			const theirs = await waitingFor(them.id, T + 10, counted);
+			// Their own words are no news to them; no mode chosen yet in the 270 open cases.
+			expect(kinds(theirs.items)).toEqual(Array(270).fill('choose-mode'));
+			expect(queries).toBe(2);
+		} finally {
+			client.close();
+		}
+	});
+});

@@ -1,0 +1,303 @@
+import { and, count, eq, gte, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { getDb, type Tx } from './db';
+import {
+	caseEnvelopes,
+	caseEvents,
+	caseMembers,
+	caseNotices,
+	casePending,
+	caseSeen,
+	cases,
+	caseWraps,
+	users
+} from './db/schema';
+import { CLOSED_STAGES } from './cases';
+import { URGENT, type NoticeKind } from './case-notices';
+import type { Stage } from './validation/cases';
+
+/**
+ * The "waiting for you" page: what needs a person's attention across all their cases. There is
+ * no email or phone, so this is how people learn that something is waiting. Structure only
+ * (who wrote which kind of object, when; who raised which signal); every word stays sealed.
+ *
+ * A fixed number of queries however many cases: one for the person's cases (with stage, lead
+ * and their own input folded in), then one each for objects, notices and pending changes.
+ */
+
+type Reader = ReturnType<typeof getDb> | Tx;
+
+export const NEWS_KINDS = ['input', 'interim-summary', 'interim-comment'] as const;
+export type NewsKind = (typeof NEWS_KINDS)[number];
+
+/**
+ * Objects already opened stay on the list, marked as read, while they were written or first
+ * opened in the last 14 days: opening one does not make it vanish from (or move within) the
+ * list someone is working through, and the page still shows what happened lately.
+ */
+export const RECENT_MS = 14 * 24 * 60 * 60 * 1000;
+
+type Base = { caseId: string; ref: string; href: string; unread: boolean };
+
+export type WaitingItem =
+	| (Base & {
+			kind: 'new';
+			objectKind: NewsKind;
+			objectId: string;
+			version: number;
+			/** The author's name in this case; empty if they are no longer in it at all. */
+			authorName: string;
+			at: number;
+	  })
+	/** A safety signal ("I need to talk", "I don't feel safe") not seen by any facilitator. */
+	| (Base & { kind: 'urgent'; noticeId: number; notice: NoticeKind; name: string; at: number })
+	/** Someone paused, resumed or withdrew, not seen yet. */
+	| (Base & { kind: 'notice'; noticeId: number; notice: NoticeKind; name: string; at: number })
+	/** Membership changes the server made, waiting for a facilitator's browser to sign them. */
+	| (Base & { kind: 'pending'; count: number; at: number })
+	| (Base & { kind: 'lead-gone'; at: number })
+	/** Gentle to-dos for a survivor or responsible party; never for someone who paused. */
+	| (Base & { kind: 'choose-mode' | 'own-input'; at: null });
+
+export type Waiting = { items: WaitingItem[]; unread: number };
+
+const TIER: Record<WaitingItem['kind'], number> = {
+	urgent: 0,
+	new: 1,
+	notice: 1,
+	pending: 1,
+	'lead-gone': 1,
+	'choose-mode': 2,
+	'own-input': 2
+};
+
+const objectHref = (caseId: string, kind: NewsKind) =>
+	`/cases/${caseId}/${kind === 'input' ? 'input' : 'summary'}`;
+
+/** The person's current cases: present in them, account active, case not closed or withdrawn. */
+async function casesOf(db: Reader, userId: string) {
+	const leadUser = alias(users, 'lead_user');
+	const leadMember = alias(caseMembers, 'lead_member');
+	const rows = await db
+		.select({
+			caseId: cases.id,
+			ref: cases.ref,
+			createdAt: cases.createdAt,
+			role: caseMembers.role,
+			status: caseMembers.status,
+			mode: caseMembers.mode,
+			leadId: cases.leadId,
+			leadActive: sql<number>`coalesce(${leadUser.status} = 'active' and ${leadMember.status} = 'active', 0)`,
+			leadLeftAt: sql<number | null>`coalesce(${leadMember.statusAt}, ${leadUser.deactivatedAt})`,
+			stage: sql<Stage | null>`(select ${caseEvents.value} from ${caseEvents}
+				where ${caseEvents.caseId} = ${cases.id} and ${caseEvents.kind} = 'stage'
+				order by ${caseEvents.id} desc limit 1)`,
+			ownInput: sql<number>`exists (select 1 from ${caseEnvelopes}
+				where ${caseEnvelopes.caseId} = ${cases.id} and ${caseEnvelopes.authorId} = ${userId}
+				and ${caseEnvelopes.kind} = 'input' and ${caseEnvelopes.deleted} = 0)`
+		})
+		.from(caseMembers)
+		.innerJoin(users, eq(users.id, caseMembers.userId))
+		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
+		.leftJoin(leadUser, eq(leadUser.id, cases.leadId))
+		.leftJoin(leadMember, and(eq(leadMember.caseId, cases.id), eq(leadMember.userId, cases.leadId)))
+		.where(
+			and(
+				eq(caseMembers.userId, userId),
+				inArray(caseMembers.status, ['active', 'paused']),
+				eq(users.status, 'active')
+			)
+		);
+	return rows.filter((r) => !CLOSED_STAGES.includes(r.stage ?? 'referral'));
+}
+
+/** A wrap belongs to one version of one object. */
+const wrapOfVersion = and(
+	eq(caseEnvelopes.caseId, caseWraps.caseId),
+	eq(caseEnvelopes.objectId, caseWraps.objectId),
+	eq(caseEnvelopes.version, caseWraps.version)
+);
+
+/**
+ * The newest version wrapped for me of each input, interim summary and comment, written by
+ * someone else and not deleted: new if I have not opened that version, else recent.
+ */
+async function newsFor(db: Reader, userId: string, caseIds: string[], now: number) {
+	const latest = db
+		.select({
+			caseId: caseWraps.caseId,
+			objectId: caseWraps.objectId,
+			version: max(caseWraps.version).as('latest_version')
+		})
+		.from(caseWraps)
+		.innerJoin(caseEnvelopes, wrapOfVersion)
+		.where(
+			and(
+				eq(caseWraps.readerId, userId),
+				inArray(caseWraps.caseId, caseIds),
+				inArray(caseEnvelopes.kind, [...NEWS_KINDS])
+			)
+		)
+		.groupBy(caseWraps.caseId, caseWraps.objectId)
+		.as('latest');
+	const since = now - RECENT_MS;
+	return db
+		.select({
+			caseId: caseEnvelopes.caseId,
+			objectId: caseEnvelopes.objectId,
+			version: caseEnvelopes.version,
+			kind: caseEnvelopes.kind,
+			createdAt: caseEnvelopes.createdAt,
+			authorName: caseMembers.displayName,
+			seen: caseSeen.version
+		})
+		.from(latest)
+		.innerJoin(
+			caseEnvelopes,
+			and(
+				eq(caseEnvelopes.caseId, latest.caseId),
+				eq(caseEnvelopes.objectId, latest.objectId),
+				eq(caseEnvelopes.version, latest.version)
+			)
+		)
+		.leftJoin(
+			caseMembers,
+			and(
+				eq(caseMembers.caseId, caseEnvelopes.caseId),
+				eq(caseMembers.userId, caseEnvelopes.authorId)
+			)
+		)
+		.leftJoin(
+			caseSeen,
+			and(
+				eq(caseSeen.userId, userId),
+				eq(caseSeen.caseId, caseEnvelopes.caseId),
+				eq(caseSeen.objectId, caseEnvelopes.objectId)
+			)
+		)
+		.where(
+			and(
+				eq(caseEnvelopes.deleted, false),
+				ne(caseEnvelopes.authorId, userId),
+				or(
+					isNull(caseSeen.version),
+					lt(caseSeen.version, caseEnvelopes.version),
+					gte(caseEnvelopes.createdAt, since),
+					gte(caseSeen.seenAt, since)
+				)
+			)
+		);
+}
+
+function noticesFor(db: Reader, caseIds: string[]) {
+	return db
+		.select({
+			id: caseNotices.id,
+			caseId: caseNotices.caseId,
+			kind: caseNotices.kind,
+			createdAt: caseNotices.createdAt,
+			name: caseMembers.displayName
+		})
+		.from(caseNotices)
+		.leftJoin(
+			caseMembers,
+			and(eq(caseMembers.caseId, caseNotices.caseId), eq(caseMembers.userId, caseNotices.userId))
+		)
+		.where(and(inArray(caseNotices.caseId, caseIds), isNull(caseNotices.seenAt)));
+}
+
+function pendingFor(db: Reader, caseIds: string[]) {
+	return db
+		.select({ caseId: casePending.caseId, n: count(), at: max(casePending.createdAt) })
+		.from(casePending)
+		.where(inArray(casePending.caseId, caseIds))
+		.groupBy(casePending.caseId);
+}
+
+const none = Promise.resolve([]);
+
+/** Everything waiting for this person, urgent first, then news newest first, then to-dos. */
+export async function waitingFor(
+	userId: string,
+	now = Date.now(),
+	db: Reader = getDb()
+): Promise<Waiting> {
+	const mine = await casesOf(db, userId);
+	if (mine.length === 0) return { items: [], unread: 0 };
+	const byId = new Map(mine.map((c) => [c.caseId, c]));
+	const facilitating = mine.filter((c) => c.role === 'facilitator').map((c) => c.caseId);
+	const [news, notices, pending] = await Promise.all([
+		newsFor(db, userId, [...byId.keys()], now),
+		facilitating.length ? noticesFor(db, facilitating) : none,
+		facilitating.length ? pendingFor(db, facilitating) : none
+	]);
+	const ref = (caseId: string) => byId.get(caseId)?.ref ?? '';
+	const base = (caseId: string) => ({
+		caseId,
+		ref: ref(caseId),
+		href: `/cases/${caseId}`,
+		unread: false
+	});
+	const items: WaitingItem[] = [];
+
+	for (const n of news) {
+		const kind = n.kind as NewsKind;
+		items.push({
+			kind: 'new',
+			...base(n.caseId),
+			href: objectHref(n.caseId, kind),
+			unread: n.seen === null || n.seen < n.version,
+			objectKind: kind,
+			objectId: n.objectId,
+			version: n.version,
+			authorName: n.authorName ?? '',
+			at: n.createdAt
+		});
+	}
+	for (const n of notices) {
+		items.push({
+			kind: URGENT.includes(n.kind) ? 'urgent' : 'notice',
+			...base(n.caseId),
+			unread: true,
+			noticeId: n.id,
+			notice: n.kind,
+			name: n.name ?? '',
+			at: n.createdAt
+		});
+	}
+	for (const p of pending) {
+		const at = p.at ?? 0;
+		items.push({ kind: 'pending', ...base(p.caseId), count: p.n, at });
+	}
+	for (const c of mine) {
+		if (c.role === 'facilitator' && c.leadId !== userId && !c.leadActive) {
+			items.push({ kind: 'lead-gone', ...base(c.caseId), at: c.leadLeftAt ?? c.createdAt });
+		}
+	}
+	// To-dos: gentle, and only for someone taking part right now in a case that is moving.
+	const todos = mine
+		.filter((c) => c.status === 'active' && c.stage !== 'paused')
+		.sort((a, b) => b.createdAt - a.createdAt || a.caseId.localeCompare(b.caseId));
+	for (const c of todos) {
+		if (c.role === 'survivor' && c.mode === null) {
+			items.push({
+				kind: 'choose-mode',
+				...base(c.caseId),
+				href: `/cases/${c.caseId}/input#taking-part`,
+				at: null
+			});
+		}
+		if ((c.role === 'survivor' || c.role === 'responsible') && !c.ownInput) {
+			items.push({
+				kind: 'own-input',
+				...base(c.caseId),
+				href: `/cases/${c.caseId}/input`,
+				at: null
+			});
+		}
+	}
+
+	// A stable sort: to-dos keep the order above (newest case first, choosing before writing).
+	items.sort((a, b) => TIER[a.kind] - TIER[b.kind] || (b.at ?? 0) - (a.at ?? 0));
+	return { items, unread: items.filter((i) => i.unread).length };
+}
