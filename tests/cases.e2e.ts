@@ -258,6 +258,7 @@ test('a safety signal reaches the facilitator at once; pausing and withdrawing a
 	await expect(notices.getByText('Ash paused their part')).toBeVisible();
 
 	await survivor.getByText('Withdraw from this case', { exact: true }).click();
+	await survivor.getByLabel('Keep it for the people I chose to share it with').check();
 	await survivor.getByRole('button', { name: 'Yes, withdraw from this case' }).click();
 	await expect(survivor).toHaveURL(`${app.origin}/cases?withdrew`);
 	await expect(survivor.getByText('You withdrew from the case.')).toBeVisible();

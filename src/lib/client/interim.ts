@@ -20,6 +20,7 @@ import {
 export type Summary = {
 	objectId: string;
 	version: number;
+	authorId: string;
 	createdAt: number;
 	readers: string[];
 	/** The survivor this summary is for. */
@@ -29,6 +30,7 @@ export type Summary = {
 };
 export type Comment = {
 	objectId: string;
+	version: number;
 	authorId: string;
 	createdAt: number;
 	text: string;
@@ -61,6 +63,7 @@ export async function loadSummaries(ctx: CaseContext): Promise<Summary[]> {
 			await read(ctx, row, (v, prev) => ({
 				objectId: row.objectId,
 				version: row.version,
+				authorId: row.authorId,
 				createdAt: row.createdAt,
 				readers: row.readers,
 				for: typeof v.for === 'string' ? v.for : '',
@@ -96,6 +99,7 @@ export async function loadComments(ctx: CaseContext): Promise<Comment[]> {
 		out.push(
 			await read(ctx, row, (v, prev) => ({
 				objectId: row.objectId,
+				version: row.version,
 				authorId: row.authorId,
 				createdAt: row.createdAt,
 				text: v.text as string,

@@ -22,6 +22,8 @@ export type CaseKind = CaseEnvelopeInput['kind'];
 const FACILITATOR_KINDS = new Set<CaseKind>(['case-summary', 'facilitator-notes', 'invite-secret']);
 /** Kinds whose versions all come from their first author: nobody else edits their words. */
 const SINGLE_AUTHOR = new Set<CaseKind>(['input', 'interim-comment']);
+/** Kinds only their author gives to more readers (DESIGN §4: a party's own input). */
+const AUTHOR_ADDS = new Set<CaseKind>(['input']);
 
 const AUTHORS: Record<CaseKind, readonly CaseRoleName[]> = {
 	'case-summary': ['facilitator'],
@@ -205,9 +207,10 @@ export async function addCaseWraps(
 			);
 		if (!row || row.deleted) throw new Problem(404, 'not_found');
 		const kind = row.kind as CaseKind;
-		const mayAdd = SINGLE_AUTHOR.has(kind)
-			? row.authorId === actorId
-			: access.member.role === 'facilitator';
+		// The author may always add readers; facilitators too, except to a party's own input.
+		const mayAdd =
+			row.authorId === actorId ||
+			(!AUTHOR_ADDS.has(kind) && access.member.role === 'facilitator');
 		if (!mayAdd) throw new Problem(403, 'forbidden');
 		const roster = await rosterIn(tx, caseId);
 		checkWraps(kind, actorId, row.authorId, body.wraps, roster);
