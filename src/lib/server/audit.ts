@@ -26,12 +26,16 @@ export type AuditAction =
 	| 'case.lead_changed'
 	| 'case.signal_raised'
 	| 'case.notice_seen'
-	| 'case.participation_changed';
+	| 'case.participation_changed'
+	| 'template.created'
+	| 'template.updated'
+	| 'template.in_use'
+	| 'template.deleted';
 
 export type AuditEntry = {
 	actorId: string | null;
 	action: AuditAction;
-	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device' | 'case';
+	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device' | 'case' | 'template';
 	objectId?: string | null;
 };
 
