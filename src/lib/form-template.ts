@@ -73,21 +73,31 @@ function clean(text: string) {
 /** Checks what a finished question needs; returns a problem or null. */
 function finish(q: Question | null, line: number): ParseProblem | null {
 	if (!q) return null;
-	const n = q.options?.length ?? 0;
-	if ((q.type === 'one' || q.type === 'many') && n < 2) return { code: 'too_few_options', line };
-	if (q.type === 'scale' && n !== 0 && n !== 2) return { code: 'scale_options', line };
-	if (!(q.type === 'one' || q.type === 'many' || q.type === 'scale') && n > 0) {
-		return { code: 'option_without_question', line };
+	const options = q.options ?? [];
+	// A bare "-" is no choice: a choice needs two with words.
+	if ((q.type === 'one' || q.type === 'many') && options.filter(Boolean).length < 2) {
+		return { code: 'too_few_options', line };
+	}
+	// A scale's two words are positional (low, high), so an empty one is kept.
+	if (q.type === 'scale' && options.length !== 0 && options.length !== 2) {
+		return { code: 'scale_options', line };
 	}
 	return null;
 }
+
+const takesOptions = (q: Question) => q.type === 'one' || q.type === 'many' || q.type === 'scale';
 
 export function parseTemplate(source: string): Parsed {
 	const items: TemplateItem[] = [];
 	let current: Question | null = null;
 	let currentLine = 0;
 	let count = 0;
-	const lines = source.slice(0, LIMITS.source).split(/\r?\n/);
+	// Too long a source is refused at the line where it crosses the limit, never cut silently.
+	if (source.length > LIMITS.source) {
+		const line = source.slice(0, LIMITS.source).split(/\r?\n/).length;
+		return { ok: false, problem: { code: 'too_long', line } };
+	}
+	const lines = source.split(/\r?\n/);
 	for (let i = 0; i < lines.length; i++) {
 		const line = i + 1;
 		const raw = lines[i]!.trim();
@@ -103,6 +113,7 @@ export function parseTemplate(source: string): Parsed {
 				if (current.hint.length > LIMITS.text) return fail('too_long');
 				continue;
 			}
+			if (!takesOptions(current)) return fail('option_without_question');
 			if (text.length > LIMITS.option) return fail('too_long');
 			current.options = [...(current.options ?? []), text];
 			if (current.options.length > LIMITS.options) return fail('too_many_options');
@@ -130,9 +141,11 @@ export function parseTemplate(source: string): Parsed {
 	const problem = finish(current, currentLine);
 	if (problem) return { ok: false, problem };
 	if (count === 0) return { ok: false, problem: { code: 'no_questions', line: 0 } };
-	// Empty option lines are dropped only now, so a bare "-" still counts against the limits.
+	// Empty choice lines are dropped only now, so a bare "-" still counts against the limits.
 	for (const item of items) {
-		if (isQuestion(item) && item.options) item.options = item.options.filter(Boolean);
+		if (!isQuestion(item) || !item.options) continue;
+		if (item.type !== 'scale') item.options = item.options.filter(Boolean);
+		else if (!item.options.some(Boolean)) delete item.options;
 	}
 	return { ok: true, items };
 }

@@ -28,12 +28,16 @@ export type AuditAction =
 	| 'case.notice_seen'
 	| 'case.participation_changed'
 	| 'case.choices_changed'
-	| 'case.input_deleted';
+	| 'case.input_deleted'
+	| 'template.created'
+	| 'template.updated'
+	| 'template.in_use'
+	| 'template.deleted';
 
 export type AuditEntry = {
 	actorId: string | null;
 	action: AuditAction;
-	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device' | 'case';
+	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device' | 'case' | 'template';
 	objectId?: string | null;
 };
 

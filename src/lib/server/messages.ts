@@ -1,4 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
+import { LIMITS, type ParseProblem } from '$lib/form-template';
 import type { ProblemCode } from './problem';
 
 const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
@@ -40,10 +41,43 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	log_conflict: m.problem_log_conflict,
 	lead_not_facilitator: m.problem_lead_not_facilitator,
 	invite_exists: m.problem_invite_exists,
+	template_not_found: m.problem_template_not_found,
+	template_invalid: m.problem_template_invalid,
+	template_empty: m.problem_template_empty,
+	template_in_use: m.problem_template_in_use,
 	unexpected: m.problem_unexpected
 };
 
 /** The words shown to a person for a refusal. */
 export function problemMessage(code: keyof typeof MESSAGES): string {
 	return MESSAGES[code]();
+}
+
+/** The words for a line of a form template that could not be read, with its line number. */
+export function parseProblemMessage({ code, line }: ParseProblem): string {
+	switch (code) {
+		case 'unknown_line':
+			return m.templates_line_unknown({ line });
+		case 'too_long':
+			return m.templates_line_too_long({
+				line,
+				text: LIMITS.text,
+				option: LIMITS.option,
+				source: LIMITS.source.toLocaleString('en')
+			});
+		case 'option_without_question':
+			return m.templates_line_option_alone({ line });
+		case 'hint_without_question':
+			return m.templates_line_hint_alone({ line });
+		case 'too_few_options':
+			return m.templates_line_too_few_options({ line });
+		case 'too_many_options':
+			return m.templates_line_too_many_options({ line, max: LIMITS.options });
+		case 'scale_options':
+			return m.templates_line_scale_options({ line });
+		case 'too_many_items':
+			return m.templates_line_too_many_items({ line, max: LIMITS.items });
+		case 'no_questions':
+			return m.problem_template_empty();
+	}
 }

@@ -50,4 +50,8 @@ export type ProblemCode =
 	| 'already_member'
 	| 'log_conflict'
 	| 'lead_not_facilitator'
-	| 'invite_exists';
+	| 'invite_exists'
+	| 'template_not_found'
+	| 'template_invalid'
+	| 'template_empty'
+	| 'template_in_use';

@@ -2,13 +2,18 @@ import { openDb } from './db';
 import { config } from './config';
 import { createSetupLinkIfNeeded } from './links';
 import { startCleanupTimer } from './cleanup';
+import { ensureDefaultTemplates } from './templates';
 
 let started: Promise<void> | undefined;
 
-/** Opens the database, applies migrations, prints the setup link on an empty database. */
+/**
+ * Opens the database, applies migrations, adds the default form templates where an audience
+ * has none, and prints the setup link on an empty database.
+ */
 export function startup() {
 	started ??= (async () => {
 		await openDb();
+		await ensureDefaultTemplates();
 		const setup = await createSetupLinkIfNeeded();
 		if (setup) {
 			// The one place a secret is printed: the operator needs it, and it works once.
