@@ -1,0 +1,509 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@libsql/client';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql';
+import * as t from '../../src/lib/server/db/schema';
+import { generateToken, hashToken, sessionCookie, sessionRow } from './sessions';
+
+/**
+ * A program with two cases, written straight into a running app's database in the shapes the
+ * app itself writes (real rows; ciphertext is random base64url of the right sizes, which the
+ * server never opens). Every person has keys and a session. Case 1 has a lead and a
+ * co-facilitator, a survivor, a responsible party, the survivor's supporter, a community member
+ * whose add waits to be signed, and someone who withdrew; case 2 has another facilitator alone.
+ * The admin is in neither case.
+ */
+
+export const PEOPLE = [
+	'admin',
+	'lead',
+	'coFacilitator',
+	'otherFacilitator',
+	'survivor',
+	'responsible',
+	'supporter',
+	'community',
+	'withdrawn'
+] as const;
+export type Person = (typeof PEOPLE)[number];
+
+export type SeedPerson = {
+	id: string;
+	/** The account's display name. */
+	name: string;
+	/** The name they chose in their case (case 1, or case 2 for the other facilitator). */
+	caseName: string | null;
+	fp: string;
+	/** The Cookie header value for their session. */
+	cookie: string;
+};
+
+export type SeedEnvelope = {
+	caseId: string;
+	objectId: string;
+	version: number;
+	kind: string;
+	authorId: string;
+	header: string;
+	body: string;
+	/** reader id → their wrap's box. */
+	wraps: Record<string, string>;
+};
+
+/** A stored string only these users may ever be sent. */
+export type Secret = { value: string; readers: readonly string[] };
+
+export type SeedCase = {
+	id: string;
+	ref: string;
+	/** Present members, and which of them facilitate. */
+	members: readonly Person[];
+	facilitators: readonly Person[];
+	/** Present members' names in the case. */
+	names: string[];
+	/** Names of people who left: only the case's facilitators still see them. */
+	formerNames: string[];
+};
+
+export type Seed = ReturnType<typeof makeSeed>;
+
+const DAY = 86_400_000;
+const ORG_ROLES: Partial<Record<Person, 'admin' | 'facilitator'>> = {
+	admin: 'admin',
+	lead: 'facilitator',
+	coFacilitator: 'facilitator',
+	otherFacilitator: 'facilitator'
+};
+
+/** `n` random base64url characters (ids, keys, ciphertext). */
+export const b64 = (n: number) =>
+	randomBytes(Math.ceil((n * 3) / 4) + 1)
+		.toString('base64url')
+		.slice(0, n);
+/** A 32-byte value (fingerprint, public key, hash) as unpadded base64url. */
+export const bytes32 = () => b64(43);
+const REF = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ref = () => 'C-' + Array.from(randomBytes(6), (b) => REF[b % REF.length]).join('');
+
+/** A case log entry in its wire form (the server stores it as JSON and cannot check `sig`). */
+export function logEntry(
+	seq: number,
+	op: 'create' | 'add' | 'remove',
+	subject: SeedPerson,
+	role: t.CaseMember['role'],
+	supports: string | null,
+	signer: SeedPerson,
+	createdAt: number
+) {
+	const prev = seq === 0 ? 'A'.repeat(43) : bytes32();
+	const entry = { v: 1, seq, prev, op, subject: { userId: subject.id, fp: subject.fp } };
+	return { ...entry, role, supports, signer: signer.id, createdAt, sig: b64(86) };
+}
+
+export function makeSeed(now = Date.now()) {
+	const tokens = {} as Record<Person, string>;
+	const people = {} as Record<Person, SeedPerson>;
+	for (const p of PEOPLE) {
+		tokens[p] = generateToken();
+		const caseName = p === 'admin' ? null : `${p}-in-case-${b64(10)}`;
+		const person = { id: b64(22), name: `${p} account ${b64(6)}`, caseName, fp: bytes32() };
+		people[p] = { ...person, cookie: sessionCookie(tokens[p]) };
+	}
+	const { lead, coFacilitator: co, otherFacilitator: other } = people;
+	const { survivor, responsible, supporter, community, withdrawn } = people;
+	const c1Members = [
+		'lead',
+		'coFacilitator',
+		'survivor',
+		'responsible',
+		'supporter',
+		'community'
+	] as const;
+	const case1: SeedCase = {
+		id: b64(22),
+		ref: ref(),
+		members: c1Members,
+		facilitators: ['lead', 'coFacilitator'],
+		names: c1Members.map((p) => people[p].caseName ?? ''),
+		formerNames: [withdrawn.caseName ?? '']
+	};
+	const case2: SeedCase = {
+		id: b64(22),
+		ref: ref(),
+		members: ['otherFacilitator'],
+		facilitators: ['otherFacilitator'],
+		names: [other.caseName ?? ''],
+		formerNames: []
+	};
+	const at = (daysAgo: number) => now - Math.round(daysAgo * DAY);
+	const event = (
+		caseId: string,
+		when: number,
+		actor: SeedPerson,
+		kind: 'stage' | 'member',
+		value: string
+	) => ({ caseId, at: when, actorId: actor.id, kind, value });
+
+	const member = (
+		p: SeedPerson,
+		role: t.CaseMember['role'],
+		joinedAt: number,
+		extra: Partial<typeof t.caseMembers.$inferInsert> = {}
+	) => ({
+		caseId: case1.id,
+		userId: p.id,
+		role,
+		supports: null,
+		displayName: p.caseName ?? '',
+		fp: p.fp,
+		joinedAt,
+		statusAt: joinedAt,
+		...extra
+	});
+	const caseMembers: (typeof t.caseMembers.$inferInsert)[] = [
+		member(lead, 'facilitator', at(20)),
+		member(co, 'facilitator', at(19)),
+		member(survivor, 'survivor', at(18), {
+			mode: 'letter',
+			jointConsent: 'no',
+			choicesAt: at(17)
+		}),
+		member(responsible, 'responsible', at(17)),
+		member(supporter, 'supporter', at(16), { supports: survivor.id }),
+		member(withdrawn, 'community', at(15), { status: 'withdrawn', statusAt: at(5) }),
+		member(community, 'community', at(2)),
+		{ ...member(other, 'facilitator', at(10)), caseId: case2.id }
+	];
+
+	const caseLog = [
+		logEntry(0, 'create', lead, 'facilitator', null, lead, at(20)),
+		logEntry(1, 'add', co, 'facilitator', null, lead, at(19)),
+		logEntry(2, 'add', survivor, 'survivor', null, lead, at(18)),
+		logEntry(3, 'add', responsible, 'responsible', null, co, at(17)),
+		logEntry(4, 'add', supporter, 'supporter', survivor.id, lead, at(16)),
+		logEntry(5, 'add', withdrawn, 'community', null, lead, at(15))
+	].map((e, seq) => ({ caseId: case1.id, seq, entry: JSON.stringify(e), createdAt: at(20 - seq) }));
+	caseLog.push({
+		caseId: case2.id,
+		seq: 0,
+		entry: JSON.stringify(logEntry(0, 'create', other, 'facilitator', null, other, at(10))),
+		createdAt: at(10)
+	});
+
+	// The community member joined through an invite; their add waits for a facilitator's
+	// browser to check the invite's tag and sign it. The person who withdrew waits for removal.
+	const usedInvite = { id: b64(22), token: generateToken() };
+	const invite = { id: b64(22), token: generateToken() };
+	const facilitatorInvite = { id: b64(22), token: generateToken() };
+	const orgInvite = { id: b64(22), token: generateToken() };
+	const pendingAdd = { id: b64(22), seq: 6 };
+	// The joiner's invite tag: only facilitators' browsers check it, so only they are sent it.
+	const tag = bytes32();
+	const change = (p: SeedPerson, op: 'add' | 'remove', inviteId: string | null) =>
+		JSON.stringify({
+			op,
+			subject: { userId: p.id, fp: p.fp },
+			role: 'community',
+			supports: null,
+			invite: inviteId && { inviteId, tag }
+		});
+	const casePending = [
+		{
+			id: b64(22),
+			caseId: case1.id,
+			userId: withdrawn.id,
+			change: change(withdrawn, 'remove', null),
+			createdAt: at(5)
+		},
+		{
+			id: pendingAdd.id,
+			caseId: case1.id,
+			userId: community.id,
+			change: change(community, 'add', usedInvite.id),
+			createdAt: at(2)
+		}
+	];
+	const links: (typeof t.links.$inferInsert)[] = [
+		{
+			id: usedInvite.id,
+			tokenHash: hashToken(usedInvite.token),
+			kind: 'case',
+			createdBy: lead.id,
+			userId: community.id,
+			createdAt: at(3),
+			expiresAt: at(3) + 7 * DAY,
+			usedAt: at(2)
+		},
+		...[invite, facilitatorInvite].map((i) => ({
+			id: i.id,
+			tokenHash: hashToken(i.token),
+			kind: 'case' as const,
+			createdBy: lead.id,
+			createdAt: at(1),
+			expiresAt: at(1) + 7 * DAY
+		})),
+		{
+			id: orgInvite.id,
+			tokenHash: hashToken(orgInvite.token),
+			kind: 'facilitator',
+			createdBy: people.admin.id,
+			createdAt: at(1),
+			expiresAt: at(1) + 7 * DAY
+		}
+	];
+	const caseInvites = [
+		{ linkId: usedInvite.id, caseId: case1.id, role: 'community' as const, supports: null },
+		{ linkId: invite.id, caseId: case1.id, role: 'community' as const, supports: null },
+		{ linkId: facilitatorInvite.id, caseId: case1.id, role: 'facilitator' as const, supports: null }
+	];
+
+	const envelope = (
+		caseId: string,
+		objectId: string,
+		kind: string,
+		author: SeedPerson,
+		readers: SeedPerson[]
+	): SeedEnvelope => ({
+		caseId,
+		objectId,
+		version: 1,
+		kind,
+		authorId: author.id,
+		header: b64(320),
+		body: b64(180),
+		wraps: Object.fromEntries(readers.map((r) => [r.id, b64(150)]))
+	});
+	// Readers as DESIGN §4's table allows them. The co-facilitator joined after the summary and
+	// the survivor's comment were written: nobody has wrapped those two for them yet.
+	const survivorSide = [survivor, lead, co, supporter, withdrawn];
+	const objects = {
+		summary: envelope(case1.id, 'summary', 'case-summary', lead, [lead]),
+		notes: envelope(case1.id, 'notes', 'facilitator-notes', lead, [lead, co]),
+		inviteSecret: envelope(case1.id, `inv-${invite.id}`, 'invite-secret', lead, [lead, co]),
+		facilitatorInviteSecret: envelope(
+			case1.id,
+			`inv-${facilitatorInvite.id}`,
+			'invite-secret',
+			lead,
+			[lead, co]
+		),
+		usedInviteSecret: envelope(case1.id, `inv-${usedInvite.id}`, 'invite-secret', lead, [lead, co]),
+		// Shared also with a community member who has since withdrawn: the wrap stays, unusable.
+		survivorInput: envelope(case1.id, b64(22), 'input', survivor, survivorSide),
+		responsibleInput: envelope(case1.id, b64(22), 'input', responsible, [responsible, lead, co]),
+		interimSummary: envelope(case1.id, b64(22), 'interim-summary', lead, [lead, co, survivor]),
+		interimComment: envelope(case1.id, b64(22), 'interim-comment', survivor, [survivor, lead]),
+		case2Summary: envelope(case2.id, 'summary', 'case-summary', other, [other])
+	};
+	const envelopes = Object.values(objects);
+	const draft = {
+		userId: survivor.id,
+		objectId: b64(22),
+		kind: 'draft' as const,
+		caseId: case1.id,
+		version: 1,
+		deleted: false,
+		header: b64(200),
+		body: b64(400),
+		wrap: b64(150),
+		size: 600,
+		updatedAt: at(1)
+	};
+
+	const rows = {
+		settings: [{ key: 'deployment.id', value: b64(22) }],
+		users: PEOPLE.map((p) => ({
+			id: people[p].id,
+			displayName: people[p].name,
+			orgRole: ORG_ROLES[p] ?? null,
+			createdAt: at(30)
+		})),
+		identities: PEOPLE.map((p) => ({
+			userId: people[p].id,
+			keyVersion: 1,
+			boxPk: bytes32(),
+			signPk: bytes32(),
+			createdAt: at(30)
+		})),
+		sessions: PEOPLE.map((p) => sessionRow(people[p].id, tokens[p], now)),
+		cases: [
+			{ id: case1.id, ref: case1.ref, leadId: lead.id, createdBy: lead.id, createdAt: at(20) },
+			{ id: case2.id, ref: case2.ref, leadId: other.id, createdBy: other.id, createdAt: at(10) }
+		],
+		caseMembers,
+		caseEvents: [
+			event(case1.id, at(20), lead, 'stage', 'referral'),
+			event(case1.id, at(18), survivor, 'member', `${survivor.id} joined`),
+			event(case1.id, at(14), lead, 'stage', 'preparation'),
+			event(case1.id, at(5), withdrawn, 'member', `${withdrawn.id} withdrawn`),
+			event(case1.id, at(2), community, 'member', `${community.id} joined`),
+			event(case2.id, at(10), other, 'stage', 'referral')
+		],
+		caseLog,
+		casePending,
+		links,
+		caseInvites,
+		caseEnvelopes: envelopes.map((e) => ({
+			caseId: e.caseId,
+			objectId: e.objectId,
+			version: e.version,
+			kind: e.kind,
+			authorId: e.authorId,
+			subject: null,
+			deleted: false,
+			header: e.header,
+			body: e.body,
+			size: e.header.length + e.body.length,
+			createdAt: at(4)
+		})),
+		caseWraps: envelopes.flatMap((e) =>
+			Object.entries(e.wraps).map(([readerId, box]) => ({
+				caseId: e.caseId,
+				objectId: e.objectId,
+				version: e.version,
+				readerId,
+				wrapperId: e.authorId,
+				box
+			}))
+		),
+		caseNotices: [
+			{ id: 1, caseId: case1.id, userId: survivor.id, kind: 'talk' as const, createdAt: at(0.05) },
+			{
+				id: 2,
+				caseId: case1.id,
+				userId: withdrawn.id,
+				kind: 'withdrawn' as const,
+				createdAt: at(5)
+			}
+		],
+		personalEnvelopes: [draft]
+	};
+
+	const secrets: Secret[] = [
+		...envelopes.flatMap((e) => [
+			{ value: e.header, readers: Object.keys(e.wraps) },
+			{ value: e.body, readers: Object.keys(e.wraps) },
+			...Object.entries(e.wraps).map(([reader, box]) => ({ value: box, readers: [reader] }))
+		]),
+		...[draft.header, draft.body, draft.wrap].map((value) => ({ value, readers: [survivor.id] })),
+		{ value: tag, readers: [lead.id, co.id] }
+	];
+
+	return {
+		now,
+		people,
+		case1,
+		case2,
+		/** Waiting invites to case 1, made by the lead: as a community member, as a facilitator. */
+		invite,
+		facilitatorInvite,
+		/** A waiting invite to become one of the program's facilitators, made by the admin. */
+		orgInvite,
+		/** The community member's add, waiting to be signed as log entry `seq`. */
+		pendingAdd,
+		/** An unseen "I need to talk" from the survivor. */
+		noticeId: 1,
+		objects,
+		draft,
+		/** Ids nothing uses yet, for requests that create something. */
+		fresh: { caseId: b64(22), inviteId: b64(22), objectId: b64(22) },
+		secrets,
+		rows
+	};
+}
+
+/** Tables the app reads and writes; what is not here (its migrations) is never touched. */
+async function appTables(db: Client): Promise<string[]> {
+	const result = await db.execute(
+		`SELECT name FROM sqlite_master WHERE type = 'table'
+			AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name`
+	);
+	return result.rows.map((r) => String(r.name));
+}
+
+/** Empties every table and writes the seed again, in one transaction. */
+export async function applySeed(db: Client, seed: Seed) {
+	const orm = drizzle(db);
+	const r = seed.rows;
+	const tables = await appTables(db);
+	await orm.batch([
+		// Foreign keys are checked at commit, when every row is back.
+		orm.run(sql`PRAGMA defer_foreign_keys = ON`),
+		...tables.map((name) => orm.run(sql.raw(`DELETE FROM "${name}"`))),
+		orm.insert(t.settings).values(r.settings),
+		orm.insert(t.users).values(r.users),
+		orm.insert(t.identities).values(r.identities),
+		orm.insert(t.sessions).values(r.sessions),
+		orm.insert(t.cases).values(r.cases),
+		orm.insert(t.caseMembers).values(r.caseMembers),
+		orm.insert(t.caseEvents).values(r.caseEvents),
+		orm.insert(t.caseLog).values(r.caseLog),
+		orm.insert(t.casePending).values(r.casePending),
+		orm.insert(t.links).values(r.links),
+		orm.insert(t.caseInvites).values(r.caseInvites),
+		orm.insert(t.caseEnvelopes).values(r.caseEnvelopes),
+		orm.insert(t.caseWraps).values(r.caseWraps),
+		orm.insert(t.caseNotices).values(r.caseNotices),
+		orm.insert(t.personalEnvelopes).values(r.personalEnvelopes)
+	]);
+}
+
+/**
+ * What a request may change without anyone having done anything: the rate-limit counters (the
+ * invite pages count every visit, by design) and a session's "last active" time (written at
+ * most once a minute by any request). Everything else, the audit log included, must stay put
+ * when a request is refused or only reads.
+ */
+const IGNORED: Record<string, '*' | readonly string[]> = {
+	rate_limits: '*',
+	rate_limit_secrets: '*',
+	sessions: ['last_active_at']
+};
+
+export type Fingerprint = Record<string, string[]>;
+
+/** Every row of every table, each as sorted JSON, so two states can be compared and explained. */
+export async function fingerprint(db: Client): Promise<Fingerprint> {
+	const tables = (await appTables(db)).filter((name) => IGNORED[name] !== '*');
+	const results = await db.batch(
+		tables.map((name) => `SELECT * FROM "${name}"`),
+		'read'
+	);
+	const out: Fingerprint = {};
+	tables.forEach((name, i) => {
+		const skip = IGNORED[name] ?? [];
+		const rows = results[i]?.rows ?? [];
+		const columns = results[i]?.columns ?? [];
+		out[name] = rows
+			.map((row) =>
+				JSON.stringify(
+					columns
+						.filter((c) => !skip.includes(c))
+						.map((c) => {
+							const v = row[c];
+							if (v instanceof ArrayBuffer) return Buffer.from(v).toString('hex');
+							return typeof v === 'bigint' ? String(v) : v;
+						})
+				)
+			)
+			.sort();
+	});
+	return out;
+}
+
+/** The tables whose rows differ, with what appeared and went, for a failure message. */
+export function describeChanges(before: Fingerprint, after: Fingerprint): string[] {
+	const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+	const changes: string[] = [];
+	for (const name of names) {
+		const a = new Set(before[name] ?? []);
+		const b = new Set(after[name] ?? []);
+		const gone = [...a].filter((row) => !b.has(row));
+		const added = [...b].filter((row) => !a.has(row));
+		if (gone.length === 0 && added.length === 0) continue;
+		const show = (sign: string, rows: string[]) =>
+			rows.length ? ` ${sign}${rows.length} ${rows.slice(0, 2).join(' ').slice(0, 300)}` : '';
+		changes.push(`${name}:${show('-', gone)}${show('+', added)}`);
+	}
+	return changes;
+}
