@@ -169,6 +169,33 @@ const ROWS: Row[] = [
 		{ scope: 'case', allowed: FACILITATORS }
 	),
 
+	// A party's input and choices, the interim summary, the survivor's preview. Every member
+	// may open the input page (supporters and others read only what a party shared with them).
+	...page('input page', (s) => `/cases/${c1(s)}/input`, { scope: 'case', allowed: MEMBERS }),
+	...action(
+		'choose how to take part',
+		(s) => `/cases/${c1(s)}/input?/choices`,
+		(s, me) =>
+			me.id === s.people.survivor.id
+				? { mode: 'relay', jointConsent: 'yes', modeShown: 'on' }
+				: { jointConsent: 'yes' },
+		{ scope: 'case', allowed: ['survivor', 'responsible'] }
+	),
+	...page('interim summary page', (s) => `/cases/${c1(s)}/summary`, {
+		scope: 'case',
+		allowed: [...FACILITATORS, 'survivor']
+	}),
+	...page("survivor's preview", (s) => `/cases/${c1(s)}/preview`, {
+		scope: 'case',
+		allowed: ['survivor']
+	}),
+	// Marking something seen needs a wrap for that very version.
+	api('POST', "mark the survivor's input seen", (s) => `/api/cases/${c1(s)}/seen`, {
+		body: (s) => ({ objectId: s.objects.survivorInput.objectId, version: 1 }),
+		scope: 'case',
+		allowed: ['survivor', ...FACILITATORS, 'supporter']
+	}),
+
 	// Cases, their logs and invites.
 	api('POST', 'open a case', () => '/api/cases', {
 		body: (s, me) => ({
@@ -288,11 +315,7 @@ const ROWS: Row[] = [
 		{
 			body: (s, me) => moreWraps(me, s.people.coFacilitator.id),
 			scope: 'case',
-			allowed: ['survivor', ...FACILITATORS],
-			bug: {
-				note: "any facilitator may add readers to the survivor's comments (DESIGN §4, crypto/reader-rules.ts); the server lets only the survivor",
-				allowedNow: ['survivor']
-			}
+			allowed: ['survivor', ...FACILITATORS]
 		}
 	),
 
@@ -400,6 +423,34 @@ const ROWS: Row[] = [
 		] as const
 	).flatMap(([name, named, fields]) =>
 		action(name, () => `/admin?/${named}`, fields, { scope: 'app', allowed: ['admin'] })
+	),
+	// Form templates: questions an admin manages.
+	...page('form templates', () => '/admin/templates', { scope: 'app', allowed: ['admin'] }),
+	...page('a form template', (s) => `/admin/templates/${s.rows.formTemplates[0]!.id}`, {
+		scope: 'app',
+		allowed: ['admin']
+	}),
+	...action(
+		'make a form template',
+		() => '/admin/templates?/create',
+		() => ({
+			audience: 'survivor',
+			name: 'Another',
+			contentNote: 'Optional.',
+			source: 'long: What else?'
+		}),
+		{ scope: 'app', allowed: ['admin'] }
+	),
+	...action(
+		'change a form template',
+		(s) => `/admin/templates/${s.rows.formTemplates[0]!.id}?/save`,
+		() => ({
+			audience: 'survivor',
+			name: 'Renamed',
+			contentNote: 'Optional.',
+			source: 'long: What do you need now?'
+		}),
+		{ scope: 'app', allowed: ['admin'] }
 	),
 	...page('people page', () => '/people', { scope: 'app', allowed: SIGNED_IN }),
 	// Participants find only the program's people here; case members come with their cases.

@@ -31,9 +31,7 @@ async function phoneShot(page: Page, path: string) {
 
 /** What the database file and its WAL hold, as bytes, to look for a canary. */
 function storedBytes() {
-	return [app.dbPath, `${app.dbPath}-wal`]
-		.filter((f) => existsSync(f))
-		.map((f) => readFileSync(f));
+	return [app.dbPath, `${app.dbPath}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
 }
 
 test('a survivor chooses how to take part, writes input only the facilitators read, revises and deletes it', async ({
@@ -55,7 +53,9 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	const partyTraffic = recordTraffic(party);
 	await joinAsNewPerson(party, partyLink, 'Ash');
 	await lead.goto(`${app.origin}/cases/${caseId}`);
-	await expect(lead.getByRole('listitem').filter({ hasText: 'Ash — Responsible party' })).toBeVisible();
+	await expect(
+		lead.getByRole('listitem').filter({ hasText: 'Ash — Responsible party' })
+	).toBeVisible();
 	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
 	const leadTraffic = recordTraffic(lead);
 
@@ -112,9 +112,8 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	await lead.screenshot({ path: 'test-results/input-facilitator.png', fullPage: true });
 
 	// The responsible party cannot reach it by any URL.
-	const [row] = (
-		await app.db.execute("SELECT object_id FROM case_envelopes WHERE kind = 'input'")
-	).rows;
+	const [row] = (await app.db.execute("SELECT object_id FROM case_envelopes WHERE kind = 'input'"))
+		.rows;
 	const objectId = String(row?.object_id);
 	await party.goto(`${app.origin}/cases/${caseId}/input`);
 	await expect(party.getByRole('heading', { name: 'Your input' })).toBeVisible();
@@ -226,7 +225,9 @@ test('the interim summary is shared with the survivor only; she comments; the pr
 
 	// The preview is the responsible party's own view, and changes only by her choice.
 	await survivor.goto(`${app.origin}/cases/${caseId}/preview`);
-	await expect(survivor.getByText('They do not see how you would like to take part.')).toBeVisible();
+	await expect(
+		survivor.getByText('They do not see how you would like to take part.')
+	).toBeVisible();
 	await expectAccessible(survivor);
 	await phoneShot(survivor, 'test-results/preview-phone.png');
 	await survivor.getByRole('link', { name: 'Change what they can see' }).click();

@@ -376,7 +376,18 @@ export function makeSeed(now = Date.now()) {
 				createdAt: at(5)
 			}
 		],
-		personalEnvelopes: [draft]
+		personalEnvelopes: [draft],
+		// Questions only (no answers): one template in use for each party.
+		formTemplates: (['survivor', 'responsible'] as const).map((audience) => ({
+			id: b64(22),
+			audience,
+			name: `Questions for the ${audience}`,
+			contentNote: 'Every question is optional.',
+			questions: JSON.stringify([{ type: 'long', id: 'q1', text: 'What do you need?' }]),
+			inUse: true,
+			createdAt: at(40),
+			updatedAt: at(40)
+		}))
 	};
 
 	const secrets: Secret[] = [
@@ -444,7 +455,8 @@ export async function applySeed(db: Client, seed: Seed) {
 		orm.insert(t.caseEnvelopes).values(r.caseEnvelopes),
 		orm.insert(t.caseWraps).values(r.caseWraps),
 		orm.insert(t.caseNotices).values(r.caseNotices),
-		orm.insert(t.personalEnvelopes).values(r.personalEnvelopes)
+		orm.insert(t.personalEnvelopes).values(r.personalEnvelopes),
+		orm.insert(t.formTemplates).values(r.formTemplates)
 	]);
 }
 

@@ -209,8 +209,7 @@ export async function addCaseWraps(
 		const kind = row.kind as CaseKind;
 		// The author may always add readers; facilitators too, except to a party's own input.
 		const mayAdd =
-			row.authorId === actorId ||
-			(!AUTHOR_ADDS.has(kind) && access.member.role === 'facilitator');
+			row.authorId === actorId || (!AUTHOR_ADDS.has(kind) && access.member.role === 'facilitator');
 		if (!mayAdd) throw new Problem(403, 'forbidden');
 		const roster = await rosterIn(tx, caseId);
 		checkWraps(kind, actorId, row.authorId, body.wraps, roster);
