@@ -20,6 +20,8 @@ const KEY_ROUTES = new Set([
 	'/account/passkeys',
 	'/cases',
 	'/cases/new',
+	'/cases/[id]/input',
+	'/cases/[id]/summary',
 	'/devices/add/[token]',
 	'/join/[token]',
 	'/keys/new',

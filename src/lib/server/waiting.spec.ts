@@ -21,7 +21,7 @@ import { completePendingEntry, getCaseLog } from './case-log';
 import { markNoticeSeen, openNotices, raiseSignal, setMyParticipation } from './case-notices';
 import { deactivateFacilitator } from './org';
 import { markSeen } from './seen';
-import { RECENT_MS, waitingFor, type WaitingItem } from './waiting';
+import { RECENT_MS, unreadByCase, waitingFor, type WaitingItem } from './waiting';
 import { generateId } from './auth/tokens';
 import { expectProblem, insertUser, useTestDb } from './test-db';
 import type { User } from './db/schema';
@@ -212,8 +212,12 @@ describe('new to read', () => {
 		});
 		// The author's own words are never news to them.
 		expect((await waitingFor(survivor.id, T + 20)).items).toEqual([]);
+		// The dashboard counts the same, per case.
+		expect(await unreadByCase(lead.id, [caseId], T + 20)).toEqual(new Map([[caseId, 1]]));
+		expect(await unreadByCase(survivor.id, [caseId], T + 20)).toEqual(new Map());
 
 		await markSeen(lead.id, caseId, 'in-w', 1, T + 30);
+		expect(await unreadByCase(lead.id, [caseId], T + 40)).toEqual(new Map());
 		expect(await waitingFor(lead.id, T + 40)).toMatchObject({
 			unread: 0,
 			items: [{ kind: 'new', objectId: 'in-w', unread: false }]

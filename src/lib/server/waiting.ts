@@ -301,3 +301,18 @@ export async function waitingFor(
 	items.sort((a, b) => TIER[a.kind] - TIER[b.kind] || (b.at ?? 0) - (a.at ?? 0));
 	return { items, unread: items.filter((i) => i.unread).length };
 }
+
+/** Per case, how many things others wrote are new to me: the dashboard's "not read yet". */
+export async function unreadByCase(
+	userId: string,
+	caseIds: string[],
+	now = Date.now(),
+	db: Reader = getDb()
+): Promise<Map<string, number>> {
+	const out = new Map<string, number>();
+	if (caseIds.length === 0) return out;
+	for (const n of await newsFor(db, userId, caseIds, now)) {
+		if (n.seen === null || n.seen < n.version) out.set(n.caseId, (out.get(n.caseId) ?? 0) + 1);
+	}
+	return out;
+}
