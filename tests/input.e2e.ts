@@ -103,6 +103,10 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	await expect(survivor.getByText('Readers: Alder')).toBeVisible();
 	await expectAccessible(survivor);
 
+	// The dashboard and the home page say something new is waiting, until it is opened.
+	await lead.goto(`${app.origin}/cases`);
+	await expect(lead.getByText('New input or comments not read yet: 1')).toBeVisible();
+
 	// The facilitator reads it in their browser, with the survivor's choices beside it.
 	await lead.goto(`${app.origin}/cases/${caseId}/input`);
 	const fromWren = lead.getByRole('article', { name: 'From Wren (Survivor)' });
@@ -110,6 +114,9 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	await expect(lead.getByText('By a letter that is read or passed on')).toBeVisible();
 	await expectAccessible(lead);
 	await lead.screenshot({ path: 'test-results/input-facilitator.png', fullPage: true });
+
+	await lead.goto(`${app.origin}/cases`);
+	await expect(lead.getByText('New input or comments not read yet')).toBeHidden();
 
 	// The responsible party cannot reach it by any URL.
 	const [row] = (await app.db.execute("SELECT object_id FROM case_envelopes WHERE kind = 'input'"))
@@ -146,6 +153,46 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	expect(probe.data.text).not.toContain('letter');
 	for (const p of Object.values(probe)) expect(p.text).not.toContain(canary);
 
+	// Choices that cannot be read are refused in words, and nothing changes.
+	const refused = await survivor.evaluate(async (caseId) => {
+		const body = new FormData();
+		body.set('mode', 'shout');
+		const r = await fetch(`/cases/${caseId}/input?/choices`, {
+			method: 'POST',
+			body,
+			headers: { 'x-sveltekit-action': 'true' }
+		});
+		return (await r.json()) as { type: string; status: number; data: string };
+	}, caseId);
+	expect(refused).toMatchObject({ type: 'failure', status: 400 });
+	expect(refused.data).toContain('Those choices could not be read.');
+
+	// The responsible party's own form works the same way, for the facilitators.
+	await party.getByRole('button', { name: 'Show the questions' }).click();
+	await party.getByRole('textbox').first().fill(`Ash writes ${canary}`);
+	await expect(party.getByText('Draft saved, readable only by you')).toBeVisible();
+	const partyReaders = party.getByRole('group', { name: 'Who may read this' });
+	await expect(partyReaders.getByLabel('Alder — Facilitator')).toBeChecked();
+	await expect(partyReaders.getByText('Wren')).toBeHidden();
+	await party.getByRole('button', { name: 'Send to the people I chose' }).click();
+	await expect(party.getByText('Sent. Only the people you chose can read it.')).toBeVisible();
+	await expectAccessible(party);
+	await lead.goto(`${app.origin}/cases/${caseId}/input`);
+	await expect(
+		lead.getByRole('article', { name: 'From Ash (Responsible party)' }).getByText(`Ash writes`)
+	).toBeVisible();
+	await survivor.reload();
+	await expect(survivor.getByText('Ash writes')).toBeHidden();
+
+	// A safety signal reaches the facilitator at once.
+	await survivor.goto(`${app.origin}/cases/${caseId}`);
+	await survivor.getByRole('button', { name: "I don't feel safe" }).click();
+	await expect(survivor.getByText('Sent. The facilitators see it now')).toBeVisible();
+	await lead.goto(`${app.origin}/home`);
+	await expect(lead.getByText('Wren said they do not feel safe')).toBeVisible();
+	await survivor.goto(`${app.origin}/cases/${caseId}/input`);
+	await lead.goto(`${app.origin}/cases/${caseId}/input`);
+
 	// The survivor revises: a new version; the facilitator reads it and can open the first.
 	await survivor.getByRole('button', { name: 'Change my answers' }).click();
 	await survivor.getByRole('textbox').first().fill(`Now ${revised}`);
@@ -161,12 +208,14 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	await survivor.getByText('Delete my answers', { exact: true }).click();
 	await survivor.getByRole('button', { name: 'Yes, delete my answers' }).click();
 	await expect(survivor.getByText('Your answers are deleted, for everyone.')).toBeVisible();
-	const left = await app.db.execute(
-		"SELECT version, deleted FROM case_envelopes WHERE kind = 'input'"
-	);
+	const left = await app.db.execute({
+		sql: 'SELECT version, deleted FROM case_envelopes WHERE object_id = ?',
+		args: [objectId]
+	});
 	expect(left.rows).toMatchObject([{ version: 3, deleted: 1 }]);
 	await lead.reload();
-	await expect(lead.getByText('Nothing has been shared with you yet.')).toBeVisible();
+	await expect(lead.getByRole('article', { name: 'From Ash (Responsible party)' })).toBeVisible();
+	await expect(fromWren).toBeHidden();
 
 	// No words reached the server: not in any request or answer, its output, or its files.
 	for (const traffic of [survivorTraffic, leadTraffic, partyTraffic]) {
