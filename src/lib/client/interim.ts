@@ -7,8 +7,7 @@ import {
 	listCaseObjects,
 	logFacilitators,
 	putCaseObject,
-	readCaseObject,
-	type StoredCaseObject
+	readCaseObject
 } from './case-objects';
 
 /**
@@ -45,22 +44,14 @@ function textOf(body: Uint8Array | null): Record<string, unknown> {
 	return v;
 }
 
-async function read<T>(
-	ctx: CaseContext,
-	row: StoredCaseObject,
-	make: (v: Record<string, unknown>, prev: PreviousVersion) => T
-) {
-	return readCaseObject(ctx, row, (body, opened) =>
-		make(textOf(body), { header: opened.header, headerHash: opened.headerHash })
-	);
-}
-
-export async function loadSummaries(ctx: CaseContext): Promise<Summary[]> {
-	const out: Summary[] = [];
-	for (const row of await listCaseObjects(ctx.caseId, ['interim-summary'])) {
+/** Every live object of a kind wrapped for me, opened, with what all interim objects share. */
+async function readAll(ctx: CaseContext, kind: 'interim-summary' | 'interim-comment') {
+	const out: (Comment & { readers: string[]; for: string })[] = [];
+	for (const row of await listCaseObjects(ctx.caseId, [kind])) {
 		if (row.deleted) continue;
-		out.push(
-			await read(ctx, row, (v, prev) => ({
+		const read = await readCaseObject(ctx, row, (body, opened) => {
+			const v = textOf(body);
+			return {
 				objectId: row.objectId,
 				version: row.version,
 				authorId: row.authorId,
@@ -68,12 +59,16 @@ export async function loadSummaries(ctx: CaseContext): Promise<Summary[]> {
 				readers: row.readers,
 				for: typeof v.for === 'string' ? v.for : '',
 				text: v.text as string,
-				prev
-			}))
-		);
+				prev: { header: opened.header, headerHash: opened.headerHash }
+			};
+		});
+		out.push(read);
 	}
-	return out;
+	return out.sort((a, b) => a.createdAt - b.createdAt);
 }
+
+export const loadSummaries = (ctx: CaseContext): Promise<Summary[]> =>
+	readAll(ctx, 'interim-summary');
 
 /** The next version, for the facilitators and — if `share` — the survivor it is for. */
 export async function saveSummary(
@@ -92,23 +87,8 @@ export async function saveSummary(
 	});
 }
 
-export async function loadComments(ctx: CaseContext): Promise<Comment[]> {
-	const out: Comment[] = [];
-	for (const row of await listCaseObjects(ctx.caseId, ['interim-comment'])) {
-		if (row.deleted) continue;
-		out.push(
-			await read(ctx, row, (v, prev) => ({
-				objectId: row.objectId,
-				version: row.version,
-				authorId: row.authorId,
-				createdAt: row.createdAt,
-				text: v.text as string,
-				prev
-			}))
-		);
-	}
-	return out.sort((a, b) => a.createdAt - b.createdAt);
-}
+export const loadComments = (ctx: CaseContext): Promise<Comment[]> =>
+	readAll(ctx, 'interim-comment');
 
 /** A comment goes to the facilitators (and its author) only. */
 export async function addComment(ctx: CaseContext, text: string) {

@@ -5,6 +5,7 @@ import { createCaseInvite, joinCase } from './case-invites';
 import { completePendingEntry, getCaseLog } from './case-log';
 import { generateId } from './auth/tokens';
 import { insertUser } from './test-db';
+import type { CaseEnvelopeInput } from './validation/cases';
 
 // Cases for integration tests: real rows through the domain functions, with fake bytes where
 // a browser would have sealed or signed (the server never opens them).
@@ -13,7 +14,7 @@ export const T = Date.UTC(2030, 0, 1, 9);
 export const b64 = (n: number, fill = 1) => Buffer.alloc(n, fill).toString('base64url');
 export const session = (u: User) => ({ id: u.id, displayName: u.displayName, orgRole: u.orgRole });
 
-export async function person(orgRole: User['orgRole']) {
+export async function person(orgRole: User['orgRole'] = null) {
 	const u = await insertUser({ orgRole });
 	await getDb()
 		.insert(identities)
@@ -37,14 +38,14 @@ export const entry = (signer: User, fields: object = {}) => ({
 
 /** A case object as a browser would PUT it, with fake ciphertext, for these readers. */
 export function fakeEnvelope(
-	kind: 'case-summary' | 'invite-secret' | 'input' | 'interim-summary' | 'interim-comment',
+	kind: CaseEnvelopeInput['kind'],
 	objectId: string,
 	author: User,
 	readers: User[],
-	fields: object = {}
-) {
+	fields: Partial<CaseEnvelopeInput> = {}
+): CaseEnvelopeInput {
 	return {
-		v: 1 as const,
+		v: 1,
 		kind,
 		objectId,
 		version: 1,

@@ -11,8 +11,7 @@ import {
 	caseNotices,
 	cases,
 	caseSeen,
-	caseWraps,
-	identities
+	caseWraps
 } from './db/schema';
 import { openCase, setStage } from './cases';
 import { putCaseEnvelope } from './case-envelopes';
@@ -23,59 +22,15 @@ import { deactivateFacilitator } from './org';
 import { markSeen } from './seen';
 import { RECENT_MS, unreadByCase, waitingFor, type WaitingItem } from './waiting';
 import { generateId } from './auth/tokens';
-import { expectProblem, insertUser, useTestDb } from './test-db';
+import { expectProblem, useTestDb } from './test-db';
+import { b64, entry, fakeEnvelope, person, session, T } from './case-fixtures';
 import type { User } from './db/schema';
-import type { CaseEnvelopeInput, CaseRoleName } from './validation/cases';
+import type { CaseRoleName } from './validation/cases';
 
 useTestDb();
 
-const T = Date.UTC(2030, 0, 1, 9);
 const DAY = 24 * 60 * 60 * 1000;
-const b64 = (n: number, fill = 1) => Buffer.alloc(n, fill).toString('base64url');
-const session = (u: User) => ({ id: u.id, displayName: u.displayName, orgRole: u.orgRole });
-
-async function person(orgRole: User['orgRole'] = null) {
-	const u = await insertUser({ orgRole });
-	await getDb()
-		.insert(identities)
-		.values({ userId: u.id, keyVersion: 1, boxPk: b64(32, 2), signPk: b64(32, 3), createdAt: T });
-	return u;
-}
-
-const entry = (signer: User, fields: object = {}) => ({
-	v: 1 as const,
-	seq: 0,
-	prev: b64(32, 0),
-	op: 'create' as const,
-	subject: { userId: signer.id, fp: b64(32, 4) },
-	role: 'facilitator' as const,
-	supports: null,
-	signer: signer.id,
-	createdAt: T,
-	sig: b64(64, 7),
-	...fields
-});
-
-function envelope(
-	kind: CaseEnvelopeInput['kind'],
-	objectId: string,
-	author: User,
-	readers: User[],
-	fields: Partial<CaseEnvelopeInput> = {}
-): CaseEnvelopeInput {
-	return {
-		v: 1,
-		kind,
-		objectId,
-		version: 1,
-		subject: null,
-		deleted: false,
-		header: b64(100),
-		body: b64(100),
-		wraps: [author, ...readers].map((r) => ({ reader: r.id, wrapper: author.id, box: b64(100) })),
-		...fields
-	};
-}
+const envelope = fakeEnvelope;
 
 async function newCase(lead: User) {
 	const caseId = generateId();
