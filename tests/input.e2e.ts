@@ -166,6 +166,22 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	}, caseId);
 	expect(refused).toMatchObject({ type: 'failure', status: 400 });
 	expect(refused.data).toContain('Those choices could not be read.');
+	// Withdrawing needs the keep-or-delete answer; without it nothing happens.
+	const unsure = await survivor.evaluate(async (caseId) => {
+		const body = new FormData();
+		body.set('to', 'withdrawn');
+		const r = await fetch(`/cases/${caseId}?/participation`, {
+			method: 'POST',
+			body,
+			headers: { 'x-sveltekit-action': 'true' }
+		});
+		return (await r.json()) as { type: string; status: number; data: string };
+	}, caseId);
+	expect(unsure).toMatchObject({ type: 'failure', status: 400 });
+	expect(unsure.data).toContain('Choose what should happen to what you wrote');
+	expect(
+		(await app.db.execute("SELECT status FROM case_members WHERE display_name = 'Wren'")).rows[0]
+	).toMatchObject({ status: 'active' });
 
 	// The responsible party's own form works the same way, for the facilitators.
 	await party.getByRole('button', { name: 'Show the questions' }).click();

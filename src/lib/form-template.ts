@@ -61,13 +61,10 @@ export const isQuestion = (item: TemplateItem): item is Question => item.type !=
 
 /** Whitespace collapsed, control characters dropped: what is stored and shown. */
 function clean(text: string) {
-	return (
-		text
-			// eslint-disable-next-line no-control-regex
-			.replace(/[\u0000-\u001f\u007f]/g, ' ')
-			.replace(/\s+/g, ' ')
-			.trim()
-	);
+	return text
+		.replace(/\p{Cc}/gu, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 /** Checks what a finished question needs; returns a problem or null. */

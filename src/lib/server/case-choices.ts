@@ -12,8 +12,8 @@ import { Problem } from './problem';
  * part; facilitators always do, and get a content-free notice when it changes.
  */
 
-export const MODES = ['direct', 'letter', 'relay', 'surrogate', 'recorded', 'none'] as const;
-export const CONSENTS = ['yes', 'no', 'undecided'] as const;
+export const MODES = caseMembers.mode.enumValues;
+export const CONSENTS = caseMembers.jointConsent.enumValues;
 export type Mode = (typeof MODES)[number];
 export type Consent = (typeof CONSENTS)[number];
 export type Choices = { mode?: Mode | null; jointConsent?: Consent | null; modeShown?: boolean };

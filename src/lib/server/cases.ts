@@ -9,7 +9,7 @@ import { countNotices, leaveLogIn } from './case-notices';
 import { auditIn } from './audit';
 import { Problem } from './problem';
 import type { SessionUser } from './auth/session';
-import type { CaseEnvelopeInput, LogEntryInput, Stage } from './validation/cases';
+import type { CaseEnvelopeInput, CaseRoleName, LogEntryInput, Stage } from './validation/cases';
 
 /**
  * Cases as the server knows them: a short reference, who is in them with which role, stages as
@@ -263,8 +263,8 @@ async function peopleSeenBy(caseId: string, leadId: string | null, viewer: Viewe
  * One case as a member sees it. Everyone in a case sees who is in it (the log they validate
  * names them all); only facilitators see stages' history, and whether others paused or left.
  */
-export async function caseView(userId: string, caseId: string) {
-	const access = await caseAccess(userId, caseId);
+export async function caseView(userId: string, caseId: string, roles?: readonly CaseRoleName[]) {
+	const access = await caseAccess(userId, caseId, roles);
 	const facilitator = access.member.role === 'facilitator';
 	const db = getDb();
 	const [row] = await db.select().from(cases).where(eq(cases.id, caseId));

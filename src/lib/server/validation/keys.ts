@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { personalEnvelopes } from '../db/schema';
 
 // Shapes and sizes only: the server cannot check the cryptography and must not try.
 
@@ -47,7 +48,7 @@ export type HandoverWrap = v.InferOutput<typeof handoverWrap>;
 // A personal envelope: a header, a body and one wrap to its owner (see crypto/envelope.ts).
 // A tombstone keeps its own empty body and wrap, so its owner can tell it is really theirs.
 export const NOTEBOOK_MAX_BYTES = 256 * 1024;
-export const PERSONAL_KINDS = ['personal-state', 'notebook', 'draft'] as const;
+export const PERSONAL_KINDS = personalEnvelopes.kind.enumValues;
 export const personalEnvelope = v.object({
 	v: v.literal(1),
 	kind: v.picklist(PERSONAL_KINDS),

@@ -1,7 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { pageProblem, pathId } from '$lib/server/api';
-import { caseAccess } from '$lib/server/case-access';
 import { caseView } from '$lib/server/cases';
 import { getDeploymentId } from '$lib/server/org';
 import { m } from '$lib/paraglide/messages.js';
@@ -12,8 +11,7 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	try {
 		const caseId = pathId(event.params.id);
-		await caseAccess(user.id, caseId, ['facilitator', 'survivor']);
-		const view = await caseView(user.id, caseId);
+		const view = await caseView(user.id, caseId, ['facilitator', 'survivor']);
 		return {
 			userId: user.id,
 			view: { id: view.id, ref: view.ref, me: view.me, people: view.people },
