@@ -32,6 +32,21 @@ export async function chunkHash(index: number, last: boolean, sealed: Uint8Array
 	return sha256(encode('attachment/chunk/v1', int(index), int(last ? 1 : 0), bin(sealed)));
 }
 
+/**
+ * One chunk, sealed on its own: a browser streaming a large file seals and uploads chunk by
+ * chunk, keeping only the hashes, and passes the finished `AttachmentInfo` to `sealEnvelope`.
+ */
+export async function sealChunk(
+	contentKey: Uint8Array,
+	index: number,
+	count: number,
+	plain: Uint8Array
+): Promise<{ sealed: Uint8Array; hash: Uint8Array }> {
+	if (!Number.isSafeInteger(index) || index < 0 || index >= count) fail('bad_encoding', 'index');
+	const sealed = seal(contentKey, plain);
+	return { sealed, hash: await chunkHash(index, index === count - 1, sealed) };
+}
+
 export async function sealAttachment(
 	contentKey: Uint8Array,
 	data: Uint8Array,

@@ -240,6 +240,23 @@ describe('sealEnvelope / openEnvelope', () => {
 		const { openAttachment } = await import('./attachment');
 		expect(await openAttachment(o.contentKey, o.header.attachment!, s.chunks)).toEqual(data);
 	});
+	it('carries an attachment streamed chunk by chunk under a key the caller keeps', async () => {
+		const { sealChunk, openAttachment } = await import('./attachment');
+		const data = randomBytes(700);
+		const contentKey = randomBytes(32);
+		const parts = [data.subarray(0, 256), data.subarray(256, 512), data.subarray(512)];
+		// Out of order, as parallel uploads finish: each hash is bound to its index anyway.
+		const done = await Promise.all(parts.map((p, i) => sealChunk(contentKey, i, 3, p)));
+		const info = { size: 700, chunkSize: 256, chunks: done.map((d) => d.hash) };
+		const s = await sealInput({ streamed: { contentKey, info } });
+		expect(contentKey.some((b) => b !== 0)).toBe(true);
+		const o = await openAs(s.envelope, cast.ben);
+		const chunks = done.map((d) => d.sealed);
+		expect(await openAttachment(o.contentKey, o.header.attachment!, chunks)).toEqual(data);
+		expect(await codeOf(() => sealChunk(contentKey, 3, 3, parts[0]!))).toBe('bad_encoding');
+		const tomb = { streamed: { contentKey, info }, deleted: true, body: new Uint8Array(0) };
+		expect(await codeOf(() => sealInput(tomb))).toBe('bad_encoding');
+	});
 });
 
 describe('sealing checks what readers will check', () => {

@@ -1,4 +1,4 @@
-import { sealAttachment } from './attachment';
+import { sealAttachment, type AttachmentInfo } from './attachment';
 import { equalBytes, wipe } from './bytes';
 import {
 	bodyHash,
@@ -53,6 +53,11 @@ export type SealParams = {
 	/** Sealed in chunks beside the envelope; the chunk hashes go into the header. */
 	attachment?: Uint8Array;
 	chunkSize?: number;
+	/**
+	 * An attachment already sealed chunk by chunk (`sealChunk`) under this content key, which
+	 * then seals the body too. The caller keeps and wipes the key.
+	 */
+	streamed?: { contentKey: Uint8Array; info: AttachmentInfo };
 	/** Keys from the directory; each must match the fp the log binds. */
 	readers: readonly PublicIdentity[];
 	createdAt: number;
@@ -62,12 +67,18 @@ export type SealParams = {
 export type Sealed = PreviousVersion & { envelope: Envelope; chunks: Uint8Array[] };
 
 export async function sealEnvelope(p: SealParams): Promise<Sealed> {
-	if (p.deleted && (p.body.length > 0 || p.attachment)) fail('bad_encoding', 'tombstone body');
+	if (p.deleted && (p.body.length > 0 || p.attachment || p.streamed)) {
+		fail('bad_encoding', 'tombstone body');
+	}
+	if (p.attachment && p.streamed) fail('bad_encoding', 'two attachments');
 	if ((p.scope === null) !== (p.membership === null)) fail('bad_log', 'scope and log disagree');
-	const contentKey = randomBytes(32);
+	if (p.streamed && p.streamed.contentKey.length !== 32) fail('bad_length', 'content key');
+	const contentKey = p.streamed ? p.streamed.contentKey : randomBytes(32);
 	try {
 		const body = seal(contentKey, p.body);
-		const att = p.attachment && (await sealAttachment(contentKey, p.attachment, p.chunkSize));
+		const att = p.streamed
+			? { info: p.streamed.info, chunks: [] }
+			: p.attachment && (await sealAttachment(contentKey, p.attachment, p.chunkSize));
 		const header: EnvelopeHeader = {
 			v: 1,
 			kind: p.kind,
@@ -97,7 +108,7 @@ export async function sealEnvelope(p: SealParams): Promise<Sealed> {
 		const envelope: Envelope = { v: 1, kind, objectId, version, header: headerBytes, body, wraps };
 		return { envelope, header, headerHash: hash, chunks: att ? att.chunks : [] };
 	} finally {
-		wipe(contentKey);
+		if (!p.streamed) wipe(contentKey);
 	}
 }
 

@@ -35,6 +35,9 @@ describe('reader table (DESIGN §4)', () => {
 		['interim-summary', 'ana', null, ['ana', 'ben', 'sam']],
 		['interim-comment', 'sam', null, ['ana', 'ben', 'sam']],
 		['conversation', 'ana', 'kit', ['ana', 'ben', 'kit']],
+		// Passed on: the facilitators, the author and the one it is for; nobody else.
+		['relay', 'sam', 'rio', ['ana', 'ben', 'sam', 'rio']],
+		['relay', 'sam', 'kit', ['ana', 'ben', 'sam', 'kit']],
 		['meeting', 'ana', null, everyone],
 		['agreement', 'ana', null, ['ana', 'ben', 'sam', 'rio', 'kit', 'pat']],
 		['check-in', 'rio', null, ['ana', 'ben', 'sam', 'rio']]
@@ -51,6 +54,10 @@ describe('reader table (DESIGN §4)', () => {
 		// A conversation is with a participant, never "with" a facilitator or a stranger.
 		['conversation', 'ben', []],
 		['conversation', 'mal', []],
+		// Only a participant passes on their own words, and never to themselves or a stranger.
+		['relay', 'rio', ['sam', 'kit', 'pat', 'cam']],
+		['relay', 'sam', ['rio', 'kit', 'pat', 'cam']],
+		['relay', 'mal', []],
 		['meeting', null, ['ana', 'ben']],
 		['agreement', null, ['ana', 'ben']],
 		['check-in', null, ['ana', 'ben', 'rio']]
@@ -77,6 +84,9 @@ describe('reader table (DESIGN §4)', () => {
 		expect(wrapsFor(ctx('case-summary', 'ana'), 'sam')).toEqual([]);
 		expect(wrapsFor(ctx('conversation', 'kit', 'kit'), 'kit')).toEqual(['ana', 'ben', 'kit']);
 		expect(wrapsFor(ctx('conversation', 'kit', 'kit'), 'ben')).toEqual(['ana', 'ben', 'kit']);
+		expect(wrapsFor(ctx('relay', 'sam', 'rio'), 'sam')).toEqual(['ana', 'ben', 'sam', 'rio']);
+		expect(wrapsFor(ctx('relay', 'sam', 'rio'), 'ana')).toEqual(['ana', 'ben', 'sam', 'rio']);
+		expect(wrapsFor(ctx('relay', 'sam', 'rio'), 'rio')).toEqual([]);
 		expect(wrapsFor(ctx('meeting', 'ana'), 'sam')).toEqual([]);
 		expect(wrapsFor(ctx('agreement', 'ana'), 'rio')).toEqual([]);
 	});
@@ -122,6 +132,7 @@ describe('defaultReaders and allowedReaders', () => {
 		expect(ids('interim-summary', 'ana')).toEqual(['ana', 'ben', 'sam']);
 		expect(ids('interim-comment', 'sam')).toEqual(['ana', 'ben', 'sam']);
 		expect(ids('conversation', 'ana', 'kit')).toEqual(['ana', 'ben', 'kit']);
+		expect(ids('relay', 'sam', 'rio')).toEqual(['ana', 'ben', 'sam', 'rio']);
 		expect(ids('meeting', 'ana')).toEqual(['ana', 'ben']);
 		// Supporters are added by a party's choice, never by default.
 		expect(ids('agreement', 'ana')).toEqual(['ana', 'ben', 'sam', 'rio']);

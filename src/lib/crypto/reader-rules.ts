@@ -13,6 +13,7 @@ export const CASE_KINDS = [
 	'interim-summary',
 	'interim-comment',
 	'conversation',
+	'relay',
 	'meeting',
 	'agreement',
 	'check-in'
@@ -104,6 +105,19 @@ const RULES: Record<CaseKind, Rule> = {
 		facilitatorsAdd: true,
 		subject: true
 	},
+	// A participant's own words passed on to someone else in the case (`subject`), sealed by the
+	// author's browser when they approve it: nobody else can make one in their name, and the
+	// facilitators see everything that crosses between people.
+	relay: {
+		author: (m, ctx, members) => {
+			const to = members.get(ctx.subject ?? '');
+			return m.role !== 'facilitator' && !!to && to.userId !== m.userId;
+		},
+		reader: (m, ctx) =>
+			m.role === 'facilitator' || m.userId === ctx.author.userId || m.userId === ctx.subject,
+		facilitatorsAdd: true,
+		subject: true
+	},
 	// Invitees are whoever the facilitators wrap for; any current member may be invited.
 	meeting: { author: facilitator, reader: () => true, facilitatorsAdd: true, subject: false },
 	agreement: {
@@ -141,7 +155,7 @@ export function needsSubject(kind: string): boolean {
 export function singleAuthor(kind: string): boolean {
 	return SINGLE_AUTHOR.includes(kind) || kindScope(kind) === 'personal';
 }
-const SINGLE_AUTHOR = ['input', 'interim-comment', 'check-in'];
+const SINGLE_AUTHOR = ['input', 'interim-comment', 'check-in', 'relay'];
 
 function caseRule(kind: string, members: Members | null): Rule | null {
 	return members && kindScope(kind) === 'case' ? RULES[kind as CaseKind] : null;
@@ -200,7 +214,8 @@ export function allowedReaders(
 const DEFAULT_FOR: Partial<Record<string, (m: Member, subject: string | null) => boolean>> = {
 	'interim-summary': (m) => m.role === 'survivor',
 	agreement: (m) => m.role === 'survivor' || m.role === 'responsible',
-	conversation: (m, subject) => m.userId === subject
+	conversation: (m, subject) => m.userId === subject,
+	relay: (m, subject) => m.userId === subject
 };
 
 /**

@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, max } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
-import { caseEnvelopes, caseMembers, caseWraps, type CaseMember } from './db/schema';
+import { attachments, caseEnvelopes, caseMembers, caseWraps, type CaseMember } from './db/schema';
 import { caseAccess } from './case-access';
+import { attachIn } from './attachments';
 import { Problem } from './problem';
 import {
 	CASE_ENVELOPE_MAX_BYTES,
@@ -21,7 +22,9 @@ export type CaseKind = CaseEnvelopeInput['kind'];
 
 const FACILITATOR_KINDS = new Set<CaseKind>(['case-summary', 'facilitator-notes', 'invite-secret']);
 /** Kinds whose versions all come from their first author: nobody else edits their words. */
-const SINGLE_AUTHOR = new Set<CaseKind>(['input', 'interim-comment']);
+const SINGLE_AUTHOR = new Set<CaseKind>(['input', 'interim-comment', 'conversation', 'relay']);
+/** Kinds about one participant, named in `subject` (a conversation, a relay's recipient). */
+const SUBJECT_KINDS = new Set<CaseKind>(['conversation', 'relay']);
 /** Kinds only their author gives to more readers (DESIGN §4: a party's own input). */
 const AUTHOR_ADDS = new Set<CaseKind>(['input']);
 
@@ -31,7 +34,11 @@ const AUTHORS: Record<CaseKind, readonly CaseRoleName[]> = {
 	'invite-secret': ['facilitator'],
 	input: ['survivor', 'responsible'],
 	'interim-summary': ['facilitator'],
-	'interim-comment': ['survivor']
+	'interim-comment': ['survivor'],
+	// Narrowed by subject below: a participant writes only in their own conversation.
+	conversation: ['facilitator', 'survivor', 'responsible', 'supporter', 'community'],
+	// Made only through relays.ts, when the author approves or shares (or by them, to delete).
+	relay: ['survivor', 'responsible', 'supporter', 'community']
 };
 
 type Roster = Map<string, Pick<CaseMember, 'userId' | 'role' | 'supports' | 'status'>>;
@@ -49,12 +56,17 @@ function sideOf(userId: string, roster: Roster): 'survivor' | 'responsible' | nu
 export function mayReadKind(
 	kind: CaseKind,
 	authorId: string,
+	subject: string | null,
 	readerId: string,
 	roster: Roster
 ): boolean {
 	const reader = roster.get(readerId);
 	if (!reader || (reader.status !== 'active' && reader.status !== 'paused')) return false;
 	if (FACILITATOR_KINDS.has(kind)) return reader.role === 'facilitator';
+	if (kind === 'conversation') return reader.role === 'facilitator' || readerId === subject;
+	if (kind === 'relay') {
+		return reader.role === 'facilitator' || readerId === authorId || readerId === subject;
+	}
 	if (kind === 'interim-summary' || kind === 'interim-comment') {
 		return reader.role === 'facilitator' || reader.role === 'survivor';
 	}
@@ -84,6 +96,7 @@ function checkWraps(
 	kind: CaseKind,
 	actorId: string,
 	authorId: string,
+	subject: string | null,
 	wraps: readonly WrapInput[],
 	roster: Roster
 ) {
@@ -91,7 +104,7 @@ function checkWraps(
 	for (const w of wraps) {
 		if (w.wrapper !== actorId || seen.has(w.reader)) throw new Problem(400, 'bad_request');
 		seen.add(w.reader);
-		if (!mayReadKind(kind, authorId, w.reader, roster))
+		if (!mayReadKind(kind, authorId, subject, w.reader, roster))
 			throw new Problem(403, 'reader_not_allowed');
 	}
 }
@@ -110,20 +123,29 @@ export async function putCaseEnvelopeIn(
 	actorId: string,
 	caseId: string,
 	input: CaseEnvelopeInput,
-	now: number
+	now: number,
+	/** Set by relays.ts only: a relay is made when its author approves or shares it. */
+	relaying = false
 ) {
 	const access = await caseAccess(actorId, caseId, undefined, tx);
 	if (!AUTHORS[input.kind].includes(access.member.role)) throw new Problem(403, 'forbidden');
+	if (input.kind === 'relay' && !relaying && !input.deleted) throw new Problem(403, 'forbidden');
 	if (bytesOf(input.body) > CASE_ENVELOPE_MAX_BYTES) throw new Problem(413, 'too_large');
 	// A tombstone's body is an empty secretbox: nothing of the content stays.
 	if (input.deleted && input.body.length > 64) throw new Problem(400, 'bad_request');
 	// The author keeps a wrap of their own: they can always read (and revise) what they wrote.
 	if (!input.wraps.some((w) => w.reader === actorId)) throw new Problem(400, 'bad_request');
 	const roster = await rosterIn(tx, caseId);
-	checkWraps(input.kind, actorId, actorId, input.wraps, roster);
+	checkSubject(input, actorId, access.member.role, roster);
+	checkWraps(input.kind, actorId, actorId, input.subject, input.wraps, roster);
+	if (input.attachment && input.deleted) throw new Problem(400, 'bad_request');
 
 	const [first] = await tx
-		.select({ kind: caseEnvelopes.kind, authorId: caseEnvelopes.authorId })
+		.select({
+			kind: caseEnvelopes.kind,
+			authorId: caseEnvelopes.authorId,
+			subject: caseEnvelopes.subject
+		})
 		.from(caseEnvelopes)
 		.where(and(eq(caseEnvelopes.caseId, caseId), eq(caseEnvelopes.objectId, input.objectId)))
 		.orderBy(caseEnvelopes.version)
@@ -134,7 +156,9 @@ export async function putCaseEnvelopeIn(
 		.where(and(eq(caseEnvelopes.caseId, caseId), eq(caseEnvelopes.objectId, input.objectId)))
 		.orderBy(desc(caseEnvelopes.version))
 		.limit(1);
-	if (first && first.kind !== input.kind) throw new Problem(400, 'bad_request');
+	if (first && (first.kind !== input.kind || first.subject !== input.subject)) {
+		throw new Problem(400, 'bad_request');
+	}
 	if (first && SINGLE_AUTHOR.has(input.kind) && first.authorId !== actorId) {
 		throw new Problem(403, 'forbidden');
 	}
@@ -172,6 +196,29 @@ export async function putCaseEnvelopeIn(
 			box: w.box
 		}))
 	);
+	if (input.attachment) await attachIn(tx, actorId, caseId, input.attachment, input);
+}
+
+/**
+ * A conversation is with one participant (never a facilitator), and a participant writes only
+ * in their own; a relay goes to someone else present in the case. Other kinds have no subject.
+ */
+function checkSubject(input: CaseEnvelopeInput, actorId: string, role: string, roster: Roster) {
+	if (!SUBJECT_KINDS.has(input.kind)) {
+		if (input.subject !== null) throw new Problem(400, 'bad_request');
+		return;
+	}
+	const subject = input.subject ? roster.get(input.subject) : undefined;
+	const present = subject && (subject.status === 'active' || subject.status === 'paused');
+	if (!subject || !present || subject.role === 'facilitator') {
+		throw input.kind === 'relay'
+			? new Problem(400, 'relay_target')
+			: new Problem(404, 'person_not_found');
+	}
+	if (input.kind === 'conversation' && role !== 'facilitator' && input.subject !== actorId) {
+		throw new Problem(403, 'forbidden');
+	}
+	if (input.kind === 'relay' && input.subject === actorId) throw new Problem(400, 'relay_target');
 }
 
 export async function putCaseEnvelope(
@@ -212,7 +259,7 @@ export async function addCaseWraps(
 			row.authorId === actorId || (!AUTHOR_ADDS.has(kind) && access.member.role === 'facilitator');
 		if (!mayAdd) throw new Problem(403, 'forbidden');
 		const roster = await rosterIn(tx, caseId);
-		checkWraps(kind, actorId, row.authorId, body.wraps, roster);
+		checkWraps(kind, actorId, row.authorId, row.subject, body.wraps, roster);
 		await tx
 			.insert(caseWraps)
 			.values(
@@ -244,6 +291,8 @@ export type StoredCaseEnvelope = {
 	/** Who may read this version (ids only), so facilitators can see who is missing. */
 	readers: string[];
 	createdAt: number;
+	/** An attached file: its server id, size and chunk count (name and type are sealed). */
+	attachment: { id: string; size: number; chunkCount: number } | null;
 };
 
 /** A wrap belongs to one version of one object. */
@@ -260,7 +309,9 @@ const wrapOfVersion = and(
 export async function listCaseEnvelopes(
 	userId: string,
 	caseId: string,
-	kinds: readonly CaseKind[]
+	kinds: readonly CaseKind[],
+	/** Only objects about this participant (a conversation). */
+	subject?: string
 ): Promise<StoredCaseEnvelope[]> {
 	await caseAccess(userId, caseId);
 	const db = getDb();
@@ -275,7 +326,8 @@ export async function listCaseEnvelopes(
 			and(
 				eq(caseWraps.caseId, caseId),
 				eq(caseWraps.readerId, userId),
-				inArray(caseEnvelopes.kind, [...kinds])
+				inArray(caseEnvelopes.kind, [...kinds]),
+				subject === undefined ? undefined : eq(caseEnvelopes.subject, subject)
 			)
 		)
 		.groupBy(caseWraps.objectId);
@@ -313,6 +365,16 @@ async function getVersionFor(userId: string, caseId: string, objectId: string, v
 		);
 	const wrap = wraps.find((w) => w.readerId === userId);
 	if (!wrap) return null;
+	const [file] = await db
+		.select({ id: attachments.id, size: attachments.size, chunkCount: attachments.chunkCount })
+		.from(attachments)
+		.where(
+			and(
+				eq(attachments.caseId, caseId),
+				eq(attachments.objectId, objectId),
+				eq(attachments.version, version)
+			)
+		);
 	return {
 		v: 1 as const,
 		kind: row.kind as CaseKind,
@@ -325,7 +387,8 @@ async function getVersionFor(userId: string, caseId: string, objectId: string, v
 		body: row.body,
 		wrap: { reader: wrap.readerId, wrapper: wrap.wrapperId, box: wrap.box },
 		readers: wraps.map((w) => w.readerId).sort(),
-		createdAt: row.createdAt
+		createdAt: row.createdAt,
+		attachment: file ?? null
 	};
 }
 

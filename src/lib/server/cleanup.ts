@@ -4,10 +4,12 @@ import { deleteExpiredChallenges } from './auth/webauthn';
 import { deleteOldRateLimits } from './auth/rate-limit';
 import { deleteExpiredLinks } from './links';
 import { deleteExpiredHandovers, deleteIdleDeviceShares } from './keys';
+import { deleteAbandonedUploads } from './attachments';
 
 /**
  * Deletes what has outlived its purpose: sessions (with their key shares), challenges, links,
- * rate-limit counters, unused add-a-device handovers and devices unused for 30 days.
+ * rate-limit counters, unused add-a-device handovers, devices unused for 30 days, and
+ * uploads never attached to a message or input.
  */
 export async function deleteExpired(now = Date.now()) {
 	await deleteExpiredSessions(now);
@@ -16,6 +18,7 @@ export async function deleteExpired(now = Date.now()) {
 	await deleteOldRateLimits(now);
 	await deleteExpiredHandovers(now);
 	await deleteIdleDeviceShares(now);
+	await deleteAbandonedUploads(now);
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;

@@ -45,6 +45,15 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	template_invalid: m.problem_template_invalid,
 	template_empty: m.problem_template_empty,
 	template_in_use: m.problem_template_in_use,
+	file_too_large: m.problem_file_too_large,
+	too_many_uploads: m.problem_too_many_uploads,
+	upload_not_found: m.problem_upload_not_found,
+	upload_incomplete: m.problem_upload_incomplete,
+	upload_finished: m.problem_upload_finished,
+	chunk_invalid: m.problem_chunk_invalid,
+	relay_not_found: m.problem_relay_not_found,
+	relay_decided: m.problem_relay_decided,
+	relay_target: m.problem_relay_target,
 	unexpected: m.problem_unexpected
 };
 

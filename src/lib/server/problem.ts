@@ -54,4 +54,13 @@ export type ProblemCode =
 	| 'template_not_found'
 	| 'template_invalid'
 	| 'template_empty'
-	| 'template_in_use';
+	| 'template_in_use'
+	| 'file_too_large'
+	| 'too_many_uploads'
+	| 'upload_not_found'
+	| 'upload_incomplete'
+	| 'upload_finished'
+	| 'chunk_invalid'
+	| 'relay_not_found'
+	| 'relay_decided'
+	| 'relay_target';

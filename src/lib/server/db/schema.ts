@@ -463,6 +463,80 @@ export const caseSeen = sqliteTable(
 	(t) => [primaryKey({ columns: [t.userId, t.caseId, t.objectId] })]
 );
 
+/**
+ * An encrypted file (a letter, a recording) beside the envelope that names it: the browser
+ * uploads it chunk by chunk, then stores the envelope whose header lists every chunk's hash,
+ * and only then is it attached (`object_id`, `version`) and offered to readers. The server
+ * knows its size and who may fetch it, never its name, type or content. Attached, it goes
+ * with its envelope version (a tombstone, a purge); unattached, the cleanup takes it in a day.
+ */
+export const attachments = sqliteTable(
+	'attachments',
+	{
+		// Chosen by the uploading browser.
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		ownerId: text('owner_id').notNull(),
+		// Plaintext bytes, as the header will say; each chunk's sealed length follows from it.
+		size: integer('size').notNull(),
+		chunkSize: integer('chunk_size').notNull(),
+		chunkCount: integer('chunk_count').notNull(),
+		objectId: text('object_id'),
+		version: integer('version'),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [
+		index('attachments_object_idx').on(t.caseId, t.objectId, t.version),
+		index('attachments_owner_idx').on(t.ownerId, t.objectId),
+		foreignKey({
+			columns: [t.caseId, t.objectId, t.version],
+			foreignColumns: [caseEnvelopes.caseId, caseEnvelopes.objectId, caseEnvelopes.version]
+		}).onDelete('cascade')
+	]
+);
+
+/** Sealed chunks (secretbox under the envelope's content key): ciphertext only. */
+export const attachmentChunks = sqliteTable(
+	'attachment_chunks',
+	{
+		attachmentId: text('attachment_id')
+			.notNull()
+			.references(() => attachments.id, { onDelete: 'cascade' }),
+		idx: integer('idx').notNull(),
+		data: blob('data', { mode: 'buffer' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.attachmentId, t.idx] })]
+);
+
+/**
+ * A participant's words passed on to someone else in the case. Facilitators propose; only the
+ * author approves, and their browser then seals the `relay` envelope for the recipient, so
+ * nothing crosses without them. A participant sharing with their own supporter (a surrogate)
+ * is approved by the act of sharing. Structure only: who to whom, when, and what became of it.
+ */
+export const relays = sqliteTable(
+	'relays',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		fromId: text('from_id').notNull(),
+		toId: text('to_id').notNull(),
+		// The facilitator who proposed it; null when the author shared it themselves.
+		proposedBy: text('proposed_by'),
+		// The proposal: a conversation message to the author showing exactly what would go.
+		proposalObjectId: text('proposal_object_id'),
+		status: text('status', { enum: ['proposed', 'approved', 'declined', 'withdrawn'] }).notNull(),
+		relayObjectId: text('relay_object_id'),
+		createdAt: integer('created_at').notNull(),
+		decidedAt: integer('decided_at')
+	},
+	(t) => [index('relays_case_idx').on(t.caseId, t.fromId)]
+);
+
 export type FormTemplateRow = typeof formTemplates.$inferSelect;
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseMember = typeof caseMembers.$inferSelect;

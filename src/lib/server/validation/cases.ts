@@ -66,17 +66,23 @@ export const caseEnvelope = v.strictObject({
 		'invite-secret',
 		'input',
 		'interim-summary',
-		'interim-comment'
+		'interim-comment',
+		'conversation',
+		'relay'
 	]),
 	objectId: id,
 	version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
 	subject: v.nullable(id),
 	deleted: v.boolean(),
-	header: b64urlUpTo(4096),
+	// A header lists one 32-byte hash per attachment chunk: about 30 KB for 200 MB.
+	header: b64urlUpTo(48 * 1024),
 	body: b64urlUpTo(CASE_ENVELOPE_MAX_BYTES * 4),
-	wraps: v.pipe(v.array(wrap), v.minLength(1), v.maxLength(MAX_READERS))
+	wraps: v.pipe(v.array(wrap), v.minLength(1), v.maxLength(MAX_READERS)),
+	// An upload (attachments.ts) this version carries, complete and the writer's own.
+	attachment: v.optional(v.nullable(clientId), null)
 });
-export type CaseEnvelopeInput = v.InferOutput<typeof caseEnvelope>;
+// Input, not output: callers inside the server may leave out `attachment`.
+export type CaseEnvelopeInput = v.InferInput<typeof caseEnvelope>;
 export type WrapInput = v.InferOutput<typeof wrap>;
 
 export const moreWraps = v.strictObject({

@@ -6,13 +6,16 @@ import { listCaseEnvelopes } from '$lib/server/case-envelopes';
 import { Problem } from '$lib/server/problem';
 import { caseEnvelope } from '$lib/server/validation/cases';
 
-const Kinds = v.pipe(v.array(caseEnvelope.entries.kind), v.minLength(1), v.maxLength(6));
+const Kinds = v.pipe(v.array(caseEnvelope.entries.kind), v.minLength(1), v.maxLength(8));
 
 // The newest version of each object of these kinds that is wrapped for the one asking.
 export const GET = jsonEndpoint(async (event) => {
 	const { user } = requireSession(event);
 	const kinds = (event.url.searchParams.get('kind') ?? '').split(',');
 	if (!v.is(Kinds, kinds)) throw new Problem(400, 'bad_request');
-	const envelopes = await listCaseEnvelopes(user.id, pathId(event.params.id), kinds);
+	// ?subject=<userId>: only what is about that participant (their conversation).
+	const subject = event.url.searchParams.get('subject');
+	const about = subject === null ? undefined : pathId(subject);
+	const envelopes = await listCaseEnvelopes(user.id, pathId(event.params.id), kinds, about);
 	return json({ envelopes });
 });
