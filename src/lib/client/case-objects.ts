@@ -9,6 +9,7 @@ import {
 	type PreviousVersion
 } from '$lib/crypto/envelope';
 import { toBase64url } from '$lib/crypto/bytes';
+import type { AttachmentInfo } from '$lib/crypto/attachment';
 import type { PublicIdentity } from '$lib/crypto/identity';
 import { getJson, postJson, putJson, RequestProblem } from './http';
 import type { CaseContext } from './case-log';
@@ -26,7 +27,9 @@ export type CaseKind =
 	| 'invite-secret'
 	| 'input'
 	| 'interim-summary'
-	| 'interim-comment';
+	| 'interim-comment'
+	| 'conversation'
+	| 'relay';
 
 export type StoredCaseObject = {
 	v: 1;
@@ -41,11 +44,15 @@ export type StoredCaseObject = {
 	wrap: { reader: string; wrapper: string; box: string };
 	readers: string[];
 	createdAt: number;
+	/** The file this version carries, as the server knows it (size, chunks; never its name). */
+	attachment: { id: string; size: number; chunkCount: number } | null;
 };
 
-export async function listCaseObjects(caseId: string, kinds: CaseKind[]) {
+/** The newest version of each object of these kinds (about `subject`, if given) for me. */
+export async function listCaseObjects(caseId: string, kinds: CaseKind[], subject?: string) {
+	const about = subject === undefined ? '' : `&subject=${encodeURIComponent(subject)}`;
 	const { envelopes } = await getJson<{ envelopes: StoredCaseObject[] }>(
-		`/api/cases/${caseId}/envelopes?kind=${kinds.join(',')}`
+		`/api/cases/${caseId}/envelopes?kind=${kinds.join(',')}${about}`
 	);
 	return envelopes;
 }
@@ -113,6 +120,8 @@ export type SealRequest = {
 	readers: string[];
 	subject?: string | null;
 	deleted?: boolean;
+	/** A finished upload (attachments.ts) this version carries, sealed under its content key. */
+	file?: { uploadId: string; streamed: { contentKey: Uint8Array; info: AttachmentInfo } };
 };
 
 /** What one case object may hold: the server refuses more than 256 KiB of ciphertext. */
@@ -132,7 +141,8 @@ export async function sealCaseObject(ctx: CaseContext, r: SealRequest) {
 		body: r.body,
 		readers: keysOf(ctx, [ctx.me.userId, ...r.readers]),
 		createdAt: Date.now(),
-		deleted: r.deleted
+		deleted: r.deleted,
+		streamed: r.file?.streamed
 	});
 	return { sealed, json: toStored(sealed.envelope, r) };
 }
@@ -148,7 +158,8 @@ function toStored(envelope: Parameters<typeof envelopeToJson>[0], r: SealRequest
 		deleted: !!r.deleted,
 		header: json.header,
 		body: json.body,
-		wraps: json.wraps
+		wraps: json.wraps,
+		attachment: r.file?.uploadId ?? null
 	};
 }
 

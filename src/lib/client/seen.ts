@@ -7,3 +7,9 @@ export function markSeen(caseId: string, objectId: string, version: number) {
 		version
 	});
 }
+
+/** Several opened at once (a conversation): one request. */
+export function markAllSeen(caseId: string, objects: { objectId: string; version: number }[]) {
+	if (objects.length === 0) return Promise.resolve({ ok: true as const });
+	return postJson<{ ok: true }>(`/api/cases/${encodeURIComponent(caseId)}/seen`, { objects });
+}

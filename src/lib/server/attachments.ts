@@ -96,7 +96,9 @@ export async function putUploadChunk(
 	await write(async (tx) => {
 		await caseAccess(userId, caseId, undefined, tx);
 		const row = await openUpload(tx, userId, caseId, id);
-		if (index >= row.chunkCount) throw new Problem(400, 'chunk_invalid');
+		if (!Number.isSafeInteger(index) || index < 0 || index >= row.chunkCount) {
+			throw new Problem(400, 'chunk_invalid');
+		}
 		// Exact lengths: a truncated or padded chunk is refused here, before any reader sees it.
 		if (data.length !== sealedLength(row, index)) throw new Problem(400, 'chunk_invalid');
 		await putChunk(tx, id, index, data);

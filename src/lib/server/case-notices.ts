@@ -160,7 +160,8 @@ export async function setMyParticipation(
 					and(
 						eq(caseEnvelopes.caseId, caseId),
 						eq(caseEnvelopes.authorId, userId),
-						inArray(caseEnvelopes.kind, ['input', 'interim-comment'])
+						// Files go with their envelopes; relays they approved are taken back too.
+						inArray(caseEnvelopes.kind, ['input', 'interim-comment', 'conversation', 'relay'])
 					)
 				)
 				.returning({ objectId: caseEnvelopes.objectId });

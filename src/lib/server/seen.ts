@@ -17,30 +17,42 @@ export async function markSeen(
 	version: number,
 	now = Date.now()
 ) {
+	await markSeenMany(userId, caseId, [{ objectId, version }], now);
+}
+
+/** Several at once (a conversation opened), all or none. */
+export async function markSeenMany(
+	userId: string,
+	caseId: string,
+	objects: readonly { objectId: string; version: number }[],
+	now = Date.now()
+) {
 	await write(async (tx) => {
 		await caseAccess(userId, caseId, undefined, tx);
-		const [wrap] = await tx
-			.select({ version: caseWraps.version })
-			.from(caseWraps)
-			.where(
-				and(
-					eq(caseWraps.caseId, caseId),
-					eq(caseWraps.objectId, objectId),
-					eq(caseWraps.version, version),
-					eq(caseWraps.readerId, userId)
-				)
-			);
-		if (!wrap) throw new Problem(404, 'not_found');
-		// Opening an earlier version ("earlier versions") never makes the newer one new again.
-		await tx
-			.insert(caseSeen)
-			.values({ userId, caseId, objectId, version, seenAt: now })
-			.onConflictDoUpdate({
-				target: [caseSeen.userId, caseSeen.caseId, caseSeen.objectId],
-				set: {
-					version: sql`max(${caseSeen.version}, excluded.version)`,
-					seenAt: sql`case when excluded.version > ${caseSeen.version} then excluded.seen_at else ${caseSeen.seenAt} end`
-				}
-			});
+		for (const { objectId, version } of objects) {
+			const [wrap] = await tx
+				.select({ version: caseWraps.version })
+				.from(caseWraps)
+				.where(
+					and(
+						eq(caseWraps.caseId, caseId),
+						eq(caseWraps.objectId, objectId),
+						eq(caseWraps.version, version),
+						eq(caseWraps.readerId, userId)
+					)
+				);
+			if (!wrap) throw new Problem(404, 'not_found');
+			// Opening an earlier version ("earlier versions") never makes the newer one new again.
+			await tx
+				.insert(caseSeen)
+				.values({ userId, caseId, objectId, version, seenAt: now })
+				.onConflictDoUpdate({
+					target: [caseSeen.userId, caseSeen.caseId, caseSeen.objectId],
+					set: {
+						version: sql`max(${caseSeen.version}, excluded.version)`,
+						seenAt: sql`case when excluded.version > ${caseSeen.version} then excluded.seen_at else ${caseSeen.seenAt} end`
+					}
+				});
+		}
 	});
 }

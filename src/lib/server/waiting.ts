@@ -15,6 +15,7 @@ import {
 import { CLOSED_STAGES } from './cases';
 import { URGENT, type NoticeKind } from './case-notices';
 import type { Stage } from './validation/cases';
+import { messageCounts, namesIn } from './conversations';
 
 /**
  * The "waiting for you" page: what needs a person's attention across all their cases. There is
@@ -56,6 +57,18 @@ export type WaitingItem =
 	/** Membership changes the server made, waiting for a facilitator's browser to sign them. */
 	| (Base & { kind: 'pending'; count: number; at: number })
 	| (Base & { kind: 'lead-gone'; at: number })
+	/**
+	 * A conversation with news: `count` messages not opened yet. `self`: it is my own (with the
+	 * facilitators); otherwise a facilitator's conversation with `name`.
+	 */
+	| (Base & {
+			kind: 'messages';
+			subject: string;
+			name: string;
+			self: boolean;
+			count: number;
+			at: number;
+	  })
 	/** Gentle to-dos for a survivor or responsible party; never for someone who paused. */
 	| (Base & { kind: 'choose-mode' | 'own-input'; at: null });
 
@@ -64,6 +77,7 @@ export type Waiting = { items: WaitingItem[]; unread: number };
 const TIER: Record<WaitingItem['kind'], number> = {
 	urgent: 0,
 	new: 1,
+	messages: 1,
 	notice: 1,
 	pending: 1,
 	'lead-gone': 1,
@@ -75,7 +89,7 @@ const objectHref = (caseId: string, kind: NewsKind) =>
 	`/cases/${caseId}/${kind === 'input' ? 'input' : 'summary'}`;
 
 /** The person's current cases: present in them, account active, case not closed or withdrawn. */
-async function casesOf(db: Reader, userId: string) {
+export async function casesOf(db: Reader, userId: string) {
 	const leadUser = alias(users, 'lead_user');
 	const leadMember = alias(caseMembers, 'lead_member');
 	const rows = await db
@@ -226,8 +240,9 @@ export async function waitingFor(
 	if (mine.length === 0) return { items: [], unread: 0 };
 	const byId = new Map(mine.map((c) => [c.caseId, c]));
 	const facilitating = mine.filter((c) => c.role === 'facilitator').map((c) => c.caseId);
-	const [news, notices, pending] = await Promise.all([
+	const [news, messages, notices, pending] = await Promise.all([
 		newsFor(db, userId, [...byId.keys()], now),
+		messageCounts(db, userId, [...byId.keys()]),
 		facilitating.length ? noticesFor(db, facilitating) : none,
 		facilitating.length ? pendingFor(db, facilitating) : none
 	]);
@@ -252,6 +267,23 @@ export async function waitingFor(
 			version: n.version,
 			authorName: n.authorName ?? '',
 			at: n.createdAt
+		});
+	}
+	const names = messages.length
+		? await namesIn(db, [...new Set(messages.map((c) => c.caseId))])
+		: null;
+	for (const c of messages) {
+		if (c.unread === 0 && c.lastAt < now - RECENT_MS) continue;
+		items.push({
+			kind: 'messages',
+			...base(c.caseId),
+			href: `/cases/${c.caseId}/messages/${c.subject}`,
+			unread: c.unread > 0,
+			subject: c.subject,
+			name: names?.get(`${c.caseId} ${c.subject}`)?.name ?? '',
+			self: c.subject === userId,
+			count: c.unread,
+			at: c.lastAt
 		});
 	}
 	for (const n of notices) {
@@ -313,6 +345,9 @@ export async function unreadByCase(
 	if (caseIds.length === 0) return out;
 	for (const n of await newsFor(db, userId, caseIds, now)) {
 		if (n.seen === null || n.seen < n.version) out.set(n.caseId, (out.get(n.caseId) ?? 0) + 1);
+	}
+	for (const c of await messageCounts(db, userId, caseIds)) {
+		if (c.unread > 0) out.set(c.caseId, (out.get(c.caseId) ?? 0) + c.unread);
 	}
 	return out;
 }

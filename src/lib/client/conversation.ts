@@ -1,0 +1,333 @@
+import { wipe } from '$lib/crypto/bytes';
+import type { PreviousVersion } from '$lib/crypto/envelope';
+import { randomId } from '$lib/crypto/primitives';
+import { defaultReaders } from '$lib/crypto/reader-rules';
+import { downloadFile, Upload, type Progress } from './attachments';
+import type { CaseContext } from './case-log';
+import {
+	fromJsonBody,
+	getCaseObject,
+	jsonBody,
+	listCaseObjects,
+	openCaseObject,
+	putCaseObject,
+	sealCaseObject,
+	type StoredCaseObject
+} from './case-objects';
+import { getJson, postJson } from './http';
+
+/**
+ * A participant's private conversation with the case's facilitators (DESIGN §4): every message
+ * is its own envelope for the facilitators and that participant, with at most one file. Relays
+ * pass a participant's words to someone else only once the author approves (relays.ts on the
+ * server); the relay is sealed here, by the author's own browser, from what they were shown.
+ */
+
+export type FileMeta = { name: string; type: string };
+
+export type RelayView = {
+	id: string;
+	fromId: string;
+	toId: string;
+	proposedBy: string | null;
+	proposalObjectId: string | null;
+	status: 'proposed' | 'approved' | 'declined' | 'withdrawn';
+	relayObjectId: string | null;
+	createdAt: number;
+	decidedAt: number | null;
+};
+
+export type Proposal = {
+	relayId: string;
+	to: string;
+	/** The message whose file goes with it, in the author's conversation. */
+	source: { objectId: string; version: number } | null;
+};
+
+export type Message = {
+	kind: 'conversation' | 'relay';
+	objectId: string;
+	version: number;
+	authorId: string;
+	createdAt: number;
+	text: string;
+	file: FileMeta | null;
+	/** A facilitator asking the author whether to pass `text` (and the source's file) on. */
+	proposal: Proposal | null;
+	/** For a relay: the request it answered. */
+	relayId: string | null;
+	row: StoredCaseObject;
+	prev: PreviousVersion;
+};
+
+/** A message this browser could not open: shown as such, never silently dropped. */
+export type Unreadable = { kind: 'unreadable'; objectId: string; createdAt: number };
+
+const MAX_NAME = 200;
+
+function str(v: unknown, max = 100_000): string {
+	return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+function fileOf(v: unknown): FileMeta | null {
+	if (!v || typeof v !== 'object') return null;
+	const f = v as Record<string, unknown>;
+	return { name: str(f.name, MAX_NAME) || 'file', type: str(f.type, 100) };
+}
+
+function parse(row: StoredCaseObject, body: Uint8Array) {
+	const v = fromJsonBody(body) as Record<string, unknown> | null;
+	if (!v || typeof v !== 'object') throw new Error('message body');
+	const source = v.source as Record<string, unknown> | null | undefined;
+	const proposal: Proposal | null =
+		row.kind === 'conversation' && v.type === 'relay-proposal'
+			? {
+					relayId: str(v.relayId, 64),
+					to: str(v.to, 64),
+					source:
+						source && typeof source.objectId === 'string' && typeof source.version === 'number'
+							? { objectId: source.objectId, version: source.version }
+							: null
+				}
+			: null;
+	return {
+		text: str(v.text),
+		file: fileOf(v.file),
+		proposal,
+		relayId: row.kind === 'relay' ? str(v.relayId, 64) : null
+	};
+}
+
+/** Every message about `subject` I can read, oldest first; tombstones are left out. */
+export async function loadConversation(
+	ctx: CaseContext,
+	subject: string
+): Promise<(Message | Unreadable)[]> {
+	const rows = await listCaseObjects(ctx.caseId, ['conversation', 'relay'], subject);
+	const out: (Message | Unreadable)[] = [];
+	for (const row of rows) {
+		if (row.deleted) continue;
+		try {
+			out.push(await loadOne(ctx, row));
+		} catch {
+			out.push({ kind: 'unreadable', objectId: row.objectId, createdAt: row.createdAt });
+		}
+	}
+	return out.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function loadRelays(caseId: string): Promise<RelayView[]> {
+	return (await getJson<{ relays: RelayView[] }>(`/api/cases/${caseId}/relays`)).relays;
+}
+
+const readersFor = (ctx: CaseContext, kind: 'conversation' | 'relay', subject: string) =>
+	defaultReaders(kind, ctx.membership, ctx.me.userId, subject).map((m) => m.userId);
+
+/** A file uploaded and ready to go into the envelope that names it. */
+export type Ready = { upload: Upload; meta: FileMeta };
+
+const fileField = (ready: Ready | null) =>
+	ready && {
+		uploadId: ready.upload.id,
+		streamed: { contentKey: ready.upload.contentKey, info: ready.upload.info() }
+	};
+
+/**
+ * Sends a message (and a finished upload, if any) in `subject`'s conversation. The upload's key
+ * is wiped once the message is stored; if storing fails it is kept, so sending can be retried.
+ */
+export async function sendMessage(
+	ctx: CaseContext,
+	subject: string,
+	text: string,
+	ready: Ready | null
+) {
+	await putCaseObject(ctx, {
+		kind: 'conversation',
+		objectId: randomId(),
+		prev: null,
+		subject,
+		body: jsonBody({ type: 'message', text, file: ready?.meta ?? null }),
+		readers: readersFor(ctx, 'conversation', subject),
+		file: fileField(ready) ?? undefined
+	});
+	ready?.upload.forget();
+}
+
+/** The author takes a message back: body, wraps and file go from the server at once. */
+export async function deleteMessage(ctx: CaseContext, m: Message) {
+	await putCaseObject(ctx, {
+		kind: m.kind,
+		objectId: m.objectId,
+		prev: m.prev,
+		subject: m.row.subject,
+		body: new Uint8Array(0),
+		readers: [],
+		deleted: true
+	});
+}
+
+/**
+ * Opens a message's file: the envelope again (for its content key and chunk list), then every
+ * chunk, checked. The key is wiped as soon as the last chunk is open.
+ */
+export async function openFile(ctx: CaseContext, m: Message, onProgress?: Progress) {
+	if (!m.row.attachment || !m.file) throw new Error('no file');
+	const opened = await openCaseObject(ctx, m.row);
+	try {
+		const info = opened.header.attachment;
+		if (!info) throw new Error('no file in header');
+		const bytes = await downloadFile(
+			ctx.caseId,
+			m.row.attachment.id,
+			opened.contentKey,
+			info,
+			onProgress
+		);
+		return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: m.file.type });
+	} finally {
+		wipe(opened.contentKey);
+	}
+}
+
+/**
+ * A facilitator asks `from` whether to pass `text` (and the source message's file) to `to`.
+ * The request is itself a message in `from`'s conversation, so they read exactly what would go.
+ */
+export async function proposeRelay(
+	ctx: CaseContext,
+	from: string,
+	to: string,
+	text: string,
+	source: Message | null
+) {
+	const relayId = randomId();
+	const objectId = randomId();
+	const { json } = await sealCaseObject(ctx, {
+		kind: 'conversation',
+		objectId,
+		prev: null,
+		subject: from,
+		body: jsonBody({
+			type: 'relay-proposal',
+			relayId,
+			to,
+			text,
+			source: source?.file ? { objectId: source.objectId, version: source.version } : null,
+			file: source?.file ?? null
+		}),
+		readers: readersFor(ctx, 'conversation', from)
+	});
+	await postJson(`/api/cases/${ctx.caseId}/relays`, { id: relayId, from, to, proposal: json });
+}
+
+/**
+ * The author's yes: their browser seals exactly the proposed words (and the source file, opened
+ * and sealed again under the relay's own key) for the recipient and the facilitators.
+ */
+export async function approveRelay(ctx: CaseContext, proposal: Message, onProgress?: Progress) {
+	const p = proposal.proposal;
+	if (!p) throw new Error('not a proposal');
+	const ready =
+		p.source && proposal.file ? await copyFile(ctx, p.source, proposal.file, onProgress) : null;
+	try {
+		const { json } = await sealCaseObject(ctx, {
+			kind: 'relay',
+			objectId: randomId(),
+			prev: null,
+			subject: p.to,
+			body: jsonBody({
+				type: 'relay',
+				relayId: p.relayId,
+				text: proposal.text,
+				file: ready?.meta ?? null
+			}),
+			readers: readersFor(ctx, 'relay', p.to),
+			file: fileField(ready) ?? undefined
+		});
+		await postJson(`/api/cases/${ctx.caseId}/relays/${p.relayId}`, {
+			decision: 'approve',
+			relay: json
+		});
+		ready?.upload.forget();
+	} catch (e) {
+		// The copy was for this relay only: it goes rather than waiting a day for the cleanup.
+		await ready?.upload.cancel();
+		throw e;
+	}
+}
+
+async function copyFile(
+	ctx: CaseContext,
+	source: { objectId: string; version: number },
+	meta: FileMeta,
+	onProgress?: Progress
+): Promise<Ready> {
+	const row = await getCaseObject(ctx.caseId, source.objectId, source.version);
+	if (!row) throw new Error('source gone');
+	const original = await loadOne(ctx, row);
+	// Half the bar for fetching the original, half for sending the copy.
+	const half = (base: number) => (done: number, total: number) =>
+		onProgress?.(base * total + done, 2 * total);
+	const blob = await openFile(ctx, original, half(0));
+	const upload = new Upload(ctx.caseId, blob);
+	try {
+		await upload.run(half(1));
+	} catch (e) {
+		await upload.cancel();
+		throw e;
+	}
+	return { upload, meta };
+}
+
+async function loadOne(ctx: CaseContext, row: StoredCaseObject): Promise<Message> {
+	const opened = await openCaseObject(ctx, row);
+	try {
+		if (opened.deleted) throw new Error('deleted');
+		return {
+			kind: row.kind as Message['kind'],
+			objectId: row.objectId,
+			version: row.version,
+			authorId: row.authorId,
+			createdAt: row.createdAt,
+			...parse(row, opened.body),
+			row,
+			prev: { header: opened.header, headerHash: opened.headerHash }
+		};
+	} finally {
+		wipe(opened.contentKey);
+	}
+}
+
+export const declineRelay = (caseId: string, relayId: string) =>
+	postJson(`/api/cases/${caseId}/relays/${relayId}`, { decision: 'decline' });
+
+export const withdrawRelay = (caseId: string, relayId: string) =>
+	postJson(`/api/cases/${caseId}/relays/${relayId}`, { decision: 'withdraw' });
+
+/** A participant shares one of their own messages with someone supporting them. */
+export async function shareWithSupporter(
+	ctx: CaseContext,
+	m: Message,
+	to: string,
+	onProgress?: Progress
+) {
+	const ready = m.file ? await copyFile(ctx, m, m.file, onProgress) : null;
+	try {
+		const relayId = randomId();
+		const { json } = await sealCaseObject(ctx, {
+			kind: 'relay',
+			objectId: randomId(),
+			prev: null,
+			subject: to,
+			body: jsonBody({ type: 'relay', relayId, text: m.text, file: ready?.meta ?? null }),
+			readers: readersFor(ctx, 'relay', to),
+			file: fileField(ready) ?? undefined
+		});
+		await postJson(`/api/cases/${ctx.caseId}/relays`, { id: relayId, to, relay: json });
+		ready?.upload.forget();
+	} catch (e) {
+		await ready?.upload.cancel();
+		throw e;
+	}
+}

@@ -1,0 +1,119 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb, type Tx } from './db';
+import { caseEnvelopes, caseMembers, caseSeen, caseWraps, type CaseMember } from './db/schema';
+import { caseView, type CasePerson } from './cases';
+import { Problem } from './problem';
+
+/**
+ * Private conversations (DESIGN §4): one per participant per case, with that case's
+ * facilitators. A participant sees only their own; facilitators see all of their cases'. The
+ * server knows who wrote to whom and when, never what.
+ */
+
+type Reader = ReturnType<typeof getDb> | Tx;
+
+export const MESSAGE_KINDS = ['conversation', 'relay'] as const;
+
+/** Someone a conversation can be with: present in the case, and not a facilitator. */
+export const inConversation = (p: CasePerson) =>
+	p.role !== 'facilitator' && (p.status === null || p.status === 'active' || p.status === 'paused');
+
+/**
+ * One conversation as `userId` may see it: their own, or — for a facilitator — any
+ * participant's. Anyone else's is "not found", as if it did not exist.
+ */
+export async function conversationView(userId: string, caseId: string, subject: string) {
+	const view = await caseView(userId, caseId);
+	const facilitator = view.me.role === 'facilitator';
+	const person = view.people.find((p) => p.userId === subject);
+	if (!person || !inConversation(person) || (!facilitator && subject !== userId)) {
+		throw new Problem(404, 'not_found');
+	}
+	const present = view.people.filter(inConversation);
+	return {
+		view,
+		person,
+		// Whom a facilitator could ask to pass this person's words on to.
+		relayTargets: facilitator ? present.filter((p) => p.userId !== subject) : [],
+		// Whom this person can share their own words with: someone supporting them.
+		supporters: subject === userId ? present.filter((p) => p.supports === userId) : []
+	};
+}
+
+export type MessageCount = {
+	caseId: string;
+	subject: string;
+	unread: number;
+	total: number;
+	lastAt: number;
+};
+
+/**
+ * Per conversation in these cases: messages wrapped for me, how many others wrote that I have
+ * not opened, and when the last came. Messages are never edited (only deleted), so each live
+ * one is a single version.
+ */
+export async function messageCounts(
+	db: Reader,
+	userId: string,
+	caseIds: string[]
+): Promise<MessageCount[]> {
+	if (caseIds.length === 0) return [];
+	const rows = await db
+		.select({
+			caseId: caseEnvelopes.caseId,
+			subject: caseEnvelopes.subject,
+			unread: sql<number>`sum(case when ${caseEnvelopes.authorId} != ${userId}
+				and (${caseSeen.version} is null or ${caseSeen.version} < ${caseEnvelopes.version})
+				then 1 else 0 end)`,
+			total: sql<number>`count(*)`,
+			lastAt: sql<number>`max(${caseEnvelopes.createdAt})`
+		})
+		.from(caseEnvelopes)
+		.innerJoin(
+			caseWraps,
+			and(
+				eq(caseWraps.caseId, caseEnvelopes.caseId),
+				eq(caseWraps.objectId, caseEnvelopes.objectId),
+				eq(caseWraps.version, caseEnvelopes.version),
+				eq(caseWraps.readerId, userId)
+			)
+		)
+		.leftJoin(
+			caseSeen,
+			and(
+				eq(caseSeen.userId, userId),
+				eq(caseSeen.caseId, caseEnvelopes.caseId),
+				eq(caseSeen.objectId, caseEnvelopes.objectId)
+			)
+		)
+		.where(
+			and(
+				inArray(caseEnvelopes.caseId, caseIds),
+				inArray(caseEnvelopes.kind, [...MESSAGE_KINDS]),
+				eq(caseEnvelopes.deleted, false)
+			)
+		)
+		.groupBy(caseEnvelopes.caseId, caseEnvelopes.subject);
+	return rows
+		.filter((r): r is MessageCount => r.subject !== null)
+		.map((r) => ({ ...r, unread: Number(r.unread), total: Number(r.total) }));
+}
+
+type Named = Pick<CaseMember, 'caseId' | 'userId' | 'role' | 'status'> & { name: string };
+
+/** Display names in these cases, keyed `caseId userId`, for naming conversations. */
+export async function namesIn(db: Reader, caseIds: string[]): Promise<Map<string, Named>> {
+	if (caseIds.length === 0) return new Map();
+	const rows = await db
+		.select({
+			caseId: caseMembers.caseId,
+			userId: caseMembers.userId,
+			name: caseMembers.displayName,
+			role: caseMembers.role,
+			status: caseMembers.status
+		})
+		.from(caseMembers)
+		.where(inArray(caseMembers.caseId, caseIds));
+	return new Map(rows.map((r) => [`${r.caseId} ${r.userId}`, r]));
+}
