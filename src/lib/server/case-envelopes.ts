@@ -208,6 +208,9 @@ function checkSubject(input: CaseEnvelopeInput, actorId: string, role: string, r
 		if (input.subject !== null) throw new Problem(400, 'bad_request');
 		return;
 	}
+	// Words can always be taken back, even after the person they were for has left: a tombstone
+	// only has to name the object's own subject (checked against its first version).
+	if (input.deleted) return;
 	const subject = input.subject ? roster.get(input.subject) : undefined;
 	const present = subject && (subject.status === 'active' || subject.status === 'paused');
 	if (!subject || !present || subject.role === 'facilitator') {

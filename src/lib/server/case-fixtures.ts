@@ -5,7 +5,7 @@ import { createCaseInvite, joinCase } from './case-invites';
 import { completePendingEntry, getCaseLog } from './case-log';
 import { generateId } from './auth/tokens';
 import { insertUser } from './test-db';
-import type { CaseEnvelopeInput } from './validation/cases';
+import type { CaseEnvelopeInput, CaseRoleName } from './validation/cases';
 
 // Cases for integration tests: real rows through the domain functions, with fake bytes where
 // a browser would have sealed or signed (the server never opens them).
@@ -58,38 +58,62 @@ export function fakeEnvelope(
 	};
 }
 
-type Role = 'survivor' | 'responsible' | 'community';
+type Role = 'survivor' | 'responsible' | 'community' | 'supporter';
 
-/** A case with a lead and one person per role, each add signed by the lead's "browser". */
+/**
+ * Invites someone into the case as `role`, lets them join and signs their add as the lead's
+ * "browser". A supporter names the party they support.
+ */
+export async function addMember(
+	lead: User,
+	caseId: string,
+	role: CaseRoleName,
+	supports: string | null = null,
+	displayName = 'Sky'
+) {
+	const inviteId = generateId();
+	const secret = fakeEnvelope('invite-secret', `inv-${inviteId}`, lead, []);
+	const { path } = await createCaseInvite(
+		lead.id,
+		caseId,
+		{ inviteId, role, supports, secret, replaces: null },
+		T
+	);
+	const joiner = await person(role === 'facilitator' ? 'facilitator' : null);
+	await joinCase(session(joiner), path.slice(6), { fp: b64(32, 5), tag: b64(32), displayName }, T);
+	const { entries, pending } = await getCaseLog(lead.id, caseId);
+	const p = pending.find((q) => q.change.subject.userId === joiner.id)!;
+	const add = entry(lead, {
+		seq: entries.length,
+		op: 'add',
+		subject: p.change.subject,
+		role,
+		supports
+	});
+	await completePendingEntry(lead.id, caseId, { pendingId: p.id, entry: add }, T);
+	return joiner;
+}
+
+const NAMES: Record<Role, string> = {
+	survivor: 'Wren',
+	responsible: 'Ash',
+	community: 'Rowan',
+	supporter: 'Fern'
+};
+
+/**
+ * A case with a lead and one person per role, each add signed by the lead's "browser". A
+ * supporter supports the survivor, so list the survivor first.
+ */
 export async function caseWith(roles: Role[] = ['survivor']) {
 	const lead = await person('facilitator');
 	const caseId = generateId();
 	const summary = fakeEnvelope('case-summary', 'summary', lead, []);
 	await openCase(session(lead), { caseId, entry: entry(lead), summary }, T);
 	const people: Partial<Record<Role, User>> = {};
-	let seq = 1;
 	for (const role of roles) {
-		const inviteId = generateId();
-		const secret = fakeEnvelope('invite-secret', `inv-${inviteId}`, lead, []);
-		const { path } = await createCaseInvite(
-			lead.id,
-			caseId,
-			{ inviteId, role, supports: null, secret, replaces: null },
-			T
-		);
-		const joiner = await person(null);
-		const displayName = { survivor: 'Wren', responsible: 'Ash', community: 'Rowan' }[role];
-		await joinCase(
-			session(joiner),
-			path.slice(6),
-			{ fp: b64(32, 5), tag: b64(32), displayName },
-			T
-		);
-		const [p] = (await getCaseLog(lead.id, caseId)).pending;
-		const add = entry(lead, { seq, op: 'add', subject: p!.change.subject, role });
-		await completePendingEntry(lead.id, caseId, { pendingId: p!.id, entry: add }, T);
-		people[role] = joiner;
-		seq++;
+		const supports = role === 'supporter' ? (people.survivor?.id ?? null) : null;
+		people[role] = await addMember(lead, caseId, role, supports, NAMES[role]);
 	}
 	return { lead, caseId, ...people };
 }
