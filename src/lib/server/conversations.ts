@@ -43,6 +43,8 @@ export async function conversationView(userId: string, caseId: string, subject: 
 export type MessageCount = {
 	caseId: string;
 	subject: string;
+	/** The participant's name in this case. */
+	name: string;
 	unread: number;
 	total: number;
 	lastAt: number;
@@ -67,6 +69,7 @@ export async function messageCounts(
 				and (${caseSeen.version} is null or ${caseSeen.version} < ${caseEnvelopes.version})
 				then 1 else 0 end)`,
 			total: sql<number>`count(*)`,
+			name: sql<string>`coalesce(max(${caseMembers.displayName}), '')`,
 			lastAt: sql<number>`max(${caseEnvelopes.createdAt})`
 		})
 		.from(caseEnvelopes)
@@ -77,6 +80,13 @@ export async function messageCounts(
 				eq(caseWraps.objectId, caseEnvelopes.objectId),
 				eq(caseWraps.version, caseEnvelopes.version),
 				eq(caseWraps.readerId, userId)
+			)
+		)
+		.leftJoin(
+			caseMembers,
+			and(
+				eq(caseMembers.caseId, caseEnvelopes.caseId),
+				eq(caseMembers.userId, caseEnvelopes.subject)
 			)
 		)
 		.leftJoin(

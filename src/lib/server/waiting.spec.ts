@@ -439,13 +439,13 @@ describe('many cases', () => {
 			expect(urgent).toHaveLength(ids.filter((_, i) => i % 3 === 0 && open(i)).length);
 			expect(mine.unread).toBe(90 + urgent.length);
 			expect(kinds(mine.items.slice(0, urgent.length)).every((k) => k === 'urgent')).toBe(true);
-			expect(queries).toBe(4);
+			expect(queries).toBe(5);
 
 			queries = 0;
 			const theirs = await waitingFor(them.id, T + 10, counted);
 			// Their own words are no news to them; no mode chosen yet in the 270 open cases.
 			expect(kinds(theirs.items)).toEqual(Array(270).fill('choose-mode'));
-			expect(queries).toBe(2);
+			expect(queries).toBe(3);
 		} finally {
 			client.close();
 		}

@@ -15,7 +15,7 @@ import {
 import { CLOSED_STAGES } from './cases';
 import { URGENT, type NoticeKind } from './case-notices';
 import type { Stage } from './validation/cases';
-import { messageCounts, namesIn } from './conversations';
+import { messageCounts } from './conversations';
 
 /**
  * The "waiting for you" page: what needs a person's attention across all their cases. There is
@@ -23,7 +23,8 @@ import { messageCounts, namesIn } from './conversations';
  * (who wrote which kind of object, when; who raised which signal); every word stays sealed.
  *
  * A fixed number of queries however many cases: one for the person's cases (with stage, lead
- * and their own input folded in), then one each for objects, notices and pending changes.
+ * and their own input folded in), then one each for objects, messages, notices and pending
+ * changes.
  */
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -269,9 +270,6 @@ export async function waitingFor(
 			at: n.createdAt
 		});
 	}
-	const names = messages.length
-		? await namesIn(db, [...new Set(messages.map((c) => c.caseId))])
-		: null;
 	for (const c of messages) {
 		if (c.unread === 0 && c.lastAt < now - RECENT_MS) continue;
 		items.push({
@@ -280,7 +278,7 @@ export async function waitingFor(
 			href: `/cases/${c.caseId}/messages/${c.subject}`,
 			unread: c.unread > 0,
 			subject: c.subject,
-			name: names?.get(`${c.caseId} ${c.subject}`)?.name ?? '',
+			name: c.name,
 			self: c.subject === userId,
 			count: c.unread,
 			at: c.lastAt
