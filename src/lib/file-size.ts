@@ -1,8 +1,11 @@
-/** A file size in words people read (KB, MB), rounded the way file managers round. */
+/**
+ * A file size in the units file managers show (KB and MB of 1024), so "200 MB" here is the
+ * same limit a person's own computer reports.
+ */
 export function fileSize(bytes: number): string {
-	if (bytes < 1000) return `${bytes} B`;
-	if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
-	const mb = bytes / 1_000_000;
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+	const mb = bytes / (1024 * 1024);
 	return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
 }
 
