@@ -28,6 +28,20 @@ const BENCHES = [
 		budget: 300,
 		plan: slow
 	},
+	{
+		where: 'chromium',
+		op: 'seal-file',
+		label: 'seal 1 MB file (4 chunks)',
+		budget: 200,
+		plan: quick
+	},
+	{
+		where: 'chromium',
+		op: 'open-file',
+		label: 'open 1 MB file (4 chunks)',
+		budget: 200,
+		plan: quick
+	},
 	{ where: 'chromium', op: 'seal-wire', label: 'seal 64 KB + to JSON', plan: quick },
 	{ where: 'chromium', op: 'open-wire', label: 'open 64 KB from JSON', plan: quick },
 	{ where: 'chromium', op: 'safety-number', label: 'safety number (2 × 5,200)', plan: slow },
@@ -35,6 +49,7 @@ const BENCHES = [
 	{ where: 'node', op: 'validate-log', label: 'validate 1,000-entry log', plan: slow },
 	{ where: 'node', op: 'seal', label: 'seal 64 KB for 5 readers', plan: quick },
 	{ where: 'node', op: 'open', label: 'open 64 KB as one reader', plan: quick },
+	{ where: 'node', op: 'seal-file', label: 'seal 1 MB file (4 chunks)', plan: quick },
 	{ where: 'node', op: 'safety-number', label: 'safety number (2 × 5,200)', plan: slow },
 	{ where: 'node', op: 'circle-code', label: 'circle code (5,200)', plan: slow }
 ];

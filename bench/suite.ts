@@ -11,6 +11,7 @@ import {
 } from '../src/lib/crypto/envelope';
 import { generateIdentity, publicOf } from '../src/lib/crypto/identity';
 import { randomBytes, sign } from '../src/lib/crypto/primitives';
+import { openChunk, sealChunk } from '../src/lib/crypto/attachment';
 import { circleCode, safetyNumber } from '../src/lib/crypto/safety-number';
 import {
 	CONTEXT,
@@ -29,6 +30,9 @@ import {
 export { longLog } from './fixtures';
 
 export const BODY_BYTES = 64 * 1024;
+/** One MiB of a letter or recording, in the chunks the browser uploads (256 KiB each). */
+export const FILE_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 const KIND = 'case-summary';
 const OBJECT_ID = 'summary-1';
 
@@ -79,7 +83,28 @@ export async function prepare(log: LogWire): Promise<string[]> {
 	if ((await validate()).headSeq !== logLength - 1)
 		throw new Error('the long log did not validate');
 
+	// A file streamed as the composer does: seal and hash each chunk; the reader checks and opens.
+	const fileKey = randomBytes(32);
+	const file = randomBytes(FILE_BYTES);
+	const count = FILE_BYTES / CHUNK_BYTES;
+	const parts = Array.from({ length: count }, (_, i) =>
+		file.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)
+	);
+	const sealFile = () => Promise.all(parts.map((p, i) => sealChunk(fileKey, i, count, p)));
+	const sealedFile = await sealFile();
+	const fileInfo = {
+		size: FILE_BYTES,
+		chunkSize: CHUNK_BYTES,
+		chunks: sealedFile.map((c) => c.hash)
+	};
+	const openFile = () =>
+		Promise.all(sealedFile.map((c, i) => openChunk(fileKey, fileInfo, i, c.sealed)));
+	if (!equalBytes((await openFile())[3]!, parts[3]!))
+		throw new Error('the file did not round-trip');
+
 	operations = new Map<string, Operation>([
+		['seal-file', sealFile],
+		['open-file', openFile],
 		['seal', () => sealEnvelope(params)],
 		['open', () => openEnvelope(envelope, options)],
 		[

@@ -170,17 +170,27 @@ export async function putCaseObject(ctx: CaseContext, r: SealRequest) {
 }
 
 /**
- * Facilitators' kinds follow the facilitators: whoever the log names as a facilitator but has
- * no wrap yet (a new co-facilitator) is given one by the first facilitator browser to notice.
+ * Kinds every facilitator reads and any facilitator may share further (DESIGN §4): they follow
+ * the facilitators. A party's own input is not among them: only its author adds readers.
+ */
+const FOLLOW_FACILITATORS: CaseKind[] = [
+	'case-summary',
+	'facilitator-notes',
+	'invite-secret',
+	'interim-summary',
+	'interim-comment',
+	'conversation',
+	'relay'
+];
+
+/**
+ * Whoever the log names as a facilitator but has no wrap yet (a new co-facilitator) is given
+ * one, for every object of those kinds, by the first facilitator browser to notice.
  */
 export async function shareWithFacilitators(ctx: CaseContext): Promise<number> {
 	const facilitators = logFacilitators(ctx);
 	if (!facilitators.includes(ctx.me.userId)) return 0;
-	const rows = await listCaseObjects(ctx.caseId, [
-		'case-summary',
-		'facilitator-notes',
-		'invite-secret'
-	]);
+	const rows = await listCaseObjects(ctx.caseId, FOLLOW_FACILITATORS);
 	let shared = 0;
 	for (const row of rows) {
 		if (row.deleted) continue;
