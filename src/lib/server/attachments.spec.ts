@@ -368,4 +368,33 @@ describe('deleting', () => {
 		expect(await uploadRow(id)).toBeUndefined();
 		expect(await chunkRows(id)).toEqual([]);
 	});
+
+	test('withdrawing takes unsent uploads either way, and messages with files when asked', async () => {
+		const { lead, caseId, survivor, responsible } = await caseWith(['survivor', 'responsible']);
+		const sent = await uploaded(survivor!, caseId);
+		await putCaseEnvelope(
+			survivor!.id,
+			caseId,
+			message('msg-1', survivor!, survivor!, lead, sent.id)
+		);
+		const unsent = await started(survivor!, caseId);
+		await setMyParticipation(survivor!.id, caseId, 'withdrawn', T + 5, false);
+		expect(await uploadRow(unsent)).toBeUndefined();
+		expect(await listCaseEnvelopes(lead.id, caseId, ['conversation'])).toEqual([]);
+		expect(await uploadRow(sent.id)).toBeUndefined();
+		expect(await chunkRows(sent.id)).toEqual([]);
+
+		// Keeping their words keeps what was sent; what was never sent goes all the same.
+		const kept = await uploaded(responsible!, caseId);
+		await putCaseEnvelope(
+			responsible!.id,
+			caseId,
+			message('msg-2', responsible!, responsible!, lead, kept.id)
+		);
+		const half = await started(responsible!, caseId);
+		await setMyParticipation(responsible!.id, caseId, 'withdrawn', T + 6, true);
+		expect(await uploadRow(half)).toBeUndefined();
+		expect(await listCaseEnvelopes(lead.id, caseId, ['conversation'])).toHaveLength(1);
+		expect(await chunkRows(kept.id)).toHaveLength(3);
+	});
 });

@@ -7,6 +7,7 @@ import {
 	caseNotices,
 	casePending,
 	personalEnvelopes,
+	attachments,
 	type CaseMember
 } from './db/schema';
 import { caseAccess, facilitatorAccess } from './case-access';
@@ -206,6 +207,16 @@ export async function leaveLogIn(tx: Tx, m: CaseMember, now: number) {
 	await tx
 		.delete(personalEnvelopes)
 		.where(and(eq(personalEnvelopes.userId, m.userId), eq(personalEnvelopes.caseId, m.caseId)));
+	// So do files they had started uploading but not sent.
+	await tx
+		.delete(attachments)
+		.where(
+			and(
+				eq(attachments.ownerId, m.userId),
+				eq(attachments.caseId, m.caseId),
+				isNull(attachments.objectId)
+			)
+		);
 	const unsigned = await tx
 		.delete(casePending)
 		.where(and(eq(casePending.caseId, m.caseId), eq(casePending.userId, m.userId)))

@@ -48,6 +48,8 @@ export type MessageCount = {
 	unread: number;
 	total: number;
 	lastAt: number;
+	/** When someone else last wrote in it; null if only I have. */
+	lastOtherAt: number | null;
 };
 
 /**
@@ -70,7 +72,9 @@ export async function messageCounts(
 				then 1 else 0 end)`,
 			total: sql<number>`count(*)`,
 			name: sql<string>`coalesce(max(${caseMembers.displayName}), '')`,
-			lastAt: sql<number>`max(${caseEnvelopes.createdAt})`
+			lastAt: sql<number>`max(${caseEnvelopes.createdAt})`,
+			lastOtherAt: sql<number | null>`max(case when ${caseEnvelopes.authorId} != ${userId}
+				then ${caseEnvelopes.createdAt} end)`
 		})
 		.from(caseEnvelopes)
 		.innerJoin(

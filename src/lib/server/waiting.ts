@@ -271,7 +271,9 @@ export async function waitingFor(
 		});
 	}
 	for (const c of messages) {
-		if (c.unread === 0 && c.lastAt < now - RECENT_MS) continue;
+		// Like other news: what others wrote, new or from the last two weeks; never my own.
+		if (c.lastOtherAt === null) continue;
+		if (c.unread === 0 && c.lastOtherAt < now - RECENT_MS) continue;
 		items.push({
 			kind: 'messages',
 			...base(c.caseId),
@@ -281,7 +283,7 @@ export async function waitingFor(
 			name: c.name,
 			self: c.subject === userId,
 			count: c.unread,
-			at: c.lastAt
+			at: c.lastOtherAt
 		});
 	}
 	for (const n of notices) {
