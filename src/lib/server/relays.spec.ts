@@ -3,7 +3,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { getDb } from './db';
 import { auditEvents, caseEnvelopes, relays } from './db/schema';
 import { getCaseEnvelope, listCaseEnvelopes } from './case-envelopes';
-import { setMyParticipation } from './case-notices';
+import { openNotices, setMyParticipation } from './case-notices';
 import { decideRelay, listRelays, proposeRelay, shareWithSupporter } from './relays';
 import { generateId } from './auth/tokens';
 import { expectProblem, useTestDb } from './test-db';
@@ -177,6 +177,10 @@ describe('the author decides', () => {
 		});
 		expect(await listCaseEnvelopes(c.responsible.id, c.caseId, ['relay'])).toEqual([]);
 		expect(await listRelays(c.responsible.id, c.caseId)).toEqual([]);
+		// The facilitators learn the answer at once, with no words.
+		expect(await openNotices(c.lead.id, c.caseId)).toMatchObject([
+			{ kind: 'relay_declined', userId: c.survivor.id }
+		]);
 		const relay = relayOf('r-1', c.survivor, c.responsible, [c.lead]);
 		await expectProblem(
 			decideRelay(c.survivor.id, c.caseId, id, { decision: 'approve', relay }, T + 3),
@@ -211,6 +215,9 @@ describe('the author decides', () => {
 			relayObjectId: 'r-1',
 			decidedAt: T + 2
 		});
+		expect(await openNotices(c.lead.id, c.caseId)).toMatchObject([
+			{ kind: 'relay_approved', userId: c.survivor.id }
+		]);
 		const [received] = await listCaseEnvelopes(c.responsible.id, c.caseId, ['relay']);
 		expect(received).toMatchObject({
 			kind: 'relay',

@@ -1,6 +1,6 @@
 import { and, eq, or } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
-import { caseMembers, relays } from './db/schema';
+import { caseMembers, caseNotices, relays } from './db/schema';
 import { auditIn } from './audit';
 import { caseAccess } from './case-access';
 import { putCaseEnvelopeIn } from './case-envelopes';
@@ -119,6 +119,11 @@ export async function decideRelay(
 			{ actorId, action: `relay.${status}`, objectType: 'case', objectId: caseId },
 			now
 		);
+		// The facilitators learn the answer at once, without any words.
+		if (status !== 'withdrawn') {
+			const kind = status === 'approved' ? 'relay_approved' : 'relay_declined';
+			await tx.insert(caseNotices).values({ caseId, userId: actorId, kind, createdAt: now });
+		}
 	});
 }
 

@@ -209,6 +209,7 @@ function noticesFor(db: Reader, caseIds: string[]) {
 		.select({
 			id: caseNotices.id,
 			caseId: caseNotices.caseId,
+			userId: caseNotices.userId,
 			kind: caseNotices.kind,
 			createdAt: caseNotices.createdAt,
 			name: caseMembers.displayName
@@ -290,6 +291,8 @@ export async function waitingFor(
 		items.push({
 			kind: URGENT.includes(n.kind) ? 'urgent' : 'notice',
 			...base(n.caseId),
+			// An answer about passing words on is read where it was asked: their conversation.
+			...(n.kind.startsWith('relay_') && { href: `/cases/${n.caseId}/messages/${n.userId}` }),
 			unread: true,
 			noticeId: n.id,
 			notice: n.kind,

@@ -413,7 +413,16 @@ export const caseNotices = sqliteTable(
 			.references(() => cases.id, { onDelete: 'cascade' }),
 		userId: text('user_id').notNull(),
 		kind: text('kind', {
-			enum: ['talk', 'unsafe', 'paused', 'resumed', 'withdrawn', 'choices']
+			enum: [
+				'talk',
+				'unsafe',
+				'paused',
+				'resumed',
+				'withdrawn',
+				'choices',
+				'relay_approved',
+				'relay_declined'
+			]
 		}).notNull(),
 		createdAt: integer('created_at').notNull(),
 		seenBy: text('seen_by'),
