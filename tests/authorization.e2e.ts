@@ -102,20 +102,21 @@ function sealed(
 	kind: string,
 	objectId: string,
 	version: number,
-	more: { deleted?: boolean; readers?: string[] } = {}
+	more: { deleted?: boolean; readers?: string[]; subject?: string; attachment?: string } = {}
 ) {
-	const readers = [me.id, ...(more.readers ?? [])];
+	const readers = new Set([me.id, ...(more.readers ?? [])]);
 	return {
 		v: 1,
 		kind,
 		objectId,
 		version,
-		subject: null,
+		subject: more.subject ?? null,
 		deleted: more.deleted ?? false,
 		header: b64(320),
 		// A tombstone's body is an empty secretbox.
 		body: more.deleted ? b64(22) : b64(180),
-		wraps: readers.map((reader) => ({ reader, wrapper: me.id, box: b64(150) }))
+		wraps: [...readers].map((reader) => ({ reader, wrapper: me.id, box: b64(150) })),
+		attachment: more.attachment ?? null
 	};
 }
 const moreWraps = (me: SeedPerson, reader: string) => ({
@@ -124,7 +125,25 @@ const moreWraps = (me: SeedPerson, reader: string) => ({
 });
 const joining = (_s: Seed, me: SeedPerson) => ({ fp: me.fp, tag: bytes32(), displayName: 'New' });
 const ALL_KINDS =
-	'case-summary,facilitator-notes,invite-secret,input,interim-summary,interim-comment';
+	'case-summary,facilitator-notes,invite-secret,input,interim-summary,interim-comment,conversation,relay';
+const files = (s: Seed, caseId = c1(s)) => `/api/cases/${caseId}/attachments`;
+const relays = (s: Seed, caseId = c1(s)) => `/api/cases/${caseId}/relays`;
+const conversation = (s: Seed, person: Person, caseId = c1(s)) =>
+	`/cases/${caseId}/messages/${s.people[person].id}`;
+/** A message in `person`'s conversation, or (kind relay) words passed on to them. */
+const toward = (
+	s: Seed,
+	me: SeedPerson,
+	kind: 'conversation' | 'relay',
+	person: Person,
+	attachment?: string
+) => {
+	const subject = s.people[person].id;
+	return sealed(me, kind, s.fresh.objectId, 1, { subject, readers: [subject], attachment });
+};
+/** A sealed chunk as a browser PUTs it: raw bytes of exactly this length. */
+const chunkOf = (length: number) => new Blob([b64(length)]);
+const decide = (decision: 'decline' | 'withdraw') => () => ({ decision });
 
 const ROWS: Row[] = [
 	...page('cases list', () => '/cases', { scope: 'app', allowed: SIGNED_IN }),
@@ -341,6 +360,192 @@ const ROWS: Row[] = [
 		allowed: SIGNED_IN
 	}),
 
+	// Conversations: a participant's own with the case's facilitators. Facilitators and people
+	// who left have none; the case's messages page sends each member on to theirs.
+	...page('my conversations', () => '/messages', { scope: 'app', allowed: SIGNED_IN }),
+	...page('messages of the case', (s) => `/cases/${c1(s)}/messages`, {
+		scope: 'case',
+		allowed: MEMBERS
+	}),
+	...(
+		[
+			['survivor', ['survivor', ...FACILITATORS]],
+			['responsible', ['responsible', ...FACILITATORS]],
+			['lead', []],
+			['withdrawn', []]
+		] as const
+	).flatMap(([person, allowed]) =>
+		page(`the ${person}'s conversation`, (s) => conversation(s, person), {
+			scope: 'case',
+			allowed
+		})
+	),
+	// Members without wraps get an empty list.
+	...(['survivor', 'responsible'] as const).map((person) =>
+		api(
+			'GET',
+			`messages in the ${person}'s conversation`,
+			(s) => `${envelopes(s)}?kind=conversation,relay&subject=${s.people[person].id}`,
+			{ scope: 'case', allowed: MEMBERS }
+		)
+	),
+	api(
+		'PUT',
+		"a message in the survivor's conversation",
+		(s) => `${envelopes(s)}/${s.fresh.objectId}`,
+		{
+			body: (s, me) => toward(s, me, 'conversation', 'survivor'),
+			scope: 'case',
+			allowed: ['survivor', ...FACILITATORS]
+		}
+	),
+	// Only the uploader sends their upload, and only in a message they write.
+	api(
+		'PUT',
+		"a message carrying the survivor's upload",
+		(s) => `${envelopes(s)}/${s.fresh.objectId}`,
+		{
+			body: (s, me) => toward(s, me, 'conversation', 'survivor', s.upload.id),
+			scope: 'case',
+			allowed: ['survivor']
+		}
+	),
+	api(
+		'PUT',
+		"take back the survivor's message and its file (tombstone)",
+		(s) => `${envelopes(s)}/${s.objects.survivorMessage.objectId}`,
+		{
+			body: (s, me) =>
+				sealed(me, 'conversation', s.objects.survivorMessage.objectId, 2, {
+					subject: s.people.survivor.id,
+					deleted: true
+				}),
+			scope: 'case',
+			allowed: ['survivor']
+		}
+	),
+	// A relay is made only by its author's approval (relays API), never put directly.
+	api('PUT', 'a relay put as a plain envelope', (s) => `${envelopes(s)}/${s.fresh.objectId}`, {
+		body: (s, me) => toward(s, me, 'relay', 'responsible'),
+		scope: 'case',
+		allowed: []
+	}),
+	// Marking several seen: all or none, each needing a wrap for that very version.
+	...(
+		[
+			["the survivor's messages", 'relayProposal', ['survivor', ...FACILITATORS]],
+			['messages of two conversations', 'responsibleMessage', FACILITATORS]
+		] as const
+	).map(([what, second, allowed]) =>
+		api('POST', `mark ${what} seen`, (s) => `/api/cases/${c1(s)}/seen`, {
+			body: (s) => ({
+				objects: [s.objects.survivorMessage, s.objects[second]].map((e) => ({
+					objectId: e.objectId,
+					version: 1
+				}))
+			}),
+			scope: 'case',
+			allowed
+		})
+	),
+
+	// Attached files: sealed chunks, uploaded by one person before the message naming them.
+	api('POST', 'start an upload', (s) => files(s), {
+		body: (s) => ({ id: s.fresh.uploadId, size: 1000, chunkSize: 16 * 1024 }),
+		scope: 'case',
+		allowed: MEMBERS
+	}),
+	api('GET', "the survivor's upload: what arrived", (s) => `${files(s)}/${s.upload.id}`, {
+		scope: 'case',
+		allowed: ['survivor']
+	}),
+	api('DELETE', "cancel the survivor's upload", (s) => `${files(s)}/${s.upload.id}`, {
+		scope: 'case',
+		allowed: ['survivor']
+	}),
+	api('PUT', "a chunk of the survivor's upload", (s) => `${files(s)}/${s.upload.id}/chunks/1`, {
+		body: (s) => chunkOf(s.upload.chunks[1]!.length),
+		scope: 'case',
+		allowed: ['survivor']
+	}),
+	// Read only once attached, by whoever the message is wrapped for.
+	api('GET', "a chunk of the survivor's upload", (s) => `${files(s)}/${s.upload.id}/chunks/0`, {
+		scope: 'case',
+		allowed: []
+	}),
+	api('GET', 'a chunk of the attached letter', (s) => `${files(s)}/${s.letter.id}/chunks/0`, {
+		scope: 'case',
+		allowed: ['survivor', ...FACILITATORS]
+	}),
+	// Attached, a file goes only with its message: its uploader meets 409 too.
+	...(
+		[
+			['GET', 'the attached letter: what arrived', ''],
+			['DELETE', 'cancel the attached letter', ''],
+			['PUT', 'replace a chunk of the attached letter', '/chunks/0']
+		] as const
+	).map(([method, name, rest]) =>
+		api(method, name, (s) => `${files(s)}/${s.letter.id}${rest}`, {
+			body: method === 'PUT' ? (s) => chunkOf(s.letter.chunks[0]!.length) : undefined,
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [409]
+		})
+	),
+
+	// Relays: facilitators propose passing a participant's words on; only the author answers.
+	api('GET', 'relays', (s) => relays(s), { scope: 'case', allowed: MEMBERS }),
+	api('POST', "propose relaying the survivor's words", (s) => relays(s), {
+		body: (s, me) => ({
+			id: s.fresh.relayId,
+			from: s.people.survivor.id,
+			to: s.people.responsible.id,
+			proposal: toward(s, me, 'conversation', 'survivor')
+		}),
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	// Anyone else would be sharing with someone who does not support them: a 400.
+	api('POST', "share with the survivor's supporter", (s) => relays(s), {
+		body: (s, me) => ({
+			id: s.fresh.relayId,
+			to: s.people.supporter.id,
+			relay: toward(s, me, 'relay', 'supporter')
+		}),
+		scope: 'case',
+		allowed: ['survivor'],
+		alsoRefused: [400]
+	}),
+	...(
+		[
+			[
+				'approve',
+				(s: Seed, me: SeedPerson) => ({
+					decision: 'approve',
+					relay: toward(s, me, 'relay', 'responsible')
+				}),
+				['survivor']
+			],
+			['decline', decide('decline'), ['survivor']],
+			['withdraw', decide('withdraw'), FACILITATORS]
+		] as const
+	).map(([what, body, allowed]) =>
+		api('POST', `${what} the proposed relay`, (s) => `${relays(s)}/${s.relay.id}`, {
+			body,
+			scope: 'case',
+			allowed
+		})
+	),
+	// Each proposal is answered once.
+	...(['decline', 'withdraw'] as const).map((what) =>
+		api('POST', `${what} the approved relay`, (s) => `${relays(s)}/${s.approvedRelay.id}`, {
+			body: decide(what),
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [409]
+		})
+	),
+
 	// An invite link: the token is the authorization (the invited person may have no account).
 	...page('invite page', (s) => `/join/${s.invite.token}`, { scope: 'link', allowed: ROLES }),
 	api('POST', 'join through the invite', (s) => `/api/join/${s.invite.token}`, {
@@ -403,6 +608,22 @@ const ROWS: Row[] = [
 	api('PUT', 'address case-2 notes to the case-1 survivor', (s) => `${envelopes(s, c2(s))}/notes`, {
 		body: (s, me) =>
 			sealed(me, 'facilitator-notes', 'notes', 1, { readers: [s.people.survivor.id] }),
+		scope: 'other-case',
+		allowed: []
+	}),
+
+	...page("the survivor's conversation via case 2", (s) => conversation(s, 'survivor', c2(s)), {
+		scope: 'other-case',
+		allowed: []
+	}),
+	api(
+		'GET',
+		'a chunk of the case-1 letter via case 2',
+		(s) => `${files(s, c2(s))}/${s.letter.id}/chunks/0`,
+		{ scope: 'other-case', allowed: [] }
+	),
+	api('POST', 'withdraw a case-1 relay via case 2', (s) => `${relays(s, c2(s))}/${s.relay.id}`, {
+		body: decide('withdraw'),
 		scope: 'other-case',
 		allowed: []
 	}),
@@ -483,12 +704,15 @@ async function send(row: Row, role: Role): Promise<Answer> {
 	const headers: Record<string, string> = {};
 	if (me) headers.cookie = me.cookie;
 	if (row.method !== 'GET') headers.origin = app.origin;
-	let body: string | undefined;
+	let body: string | Blob | undefined;
 	if (row.kind === 'action') {
 		headers['content-type'] = 'application/x-www-form-urlencoded';
 		headers.accept = row.enhanced ? 'application/json' : 'text/html';
 		if (row.enhanced) headers['x-sveltekit-action'] = 'true';
 		body = new URLSearchParams(fields as Record<string, string>).toString();
+	} else if (fields instanceof Blob) {
+		headers['content-type'] = 'application/octet-stream';
+		body = fields;
 	} else if (fields !== undefined) {
 		headers['content-type'] = 'application/json';
 		body = JSON.stringify(fields);
@@ -613,6 +837,20 @@ test('every role against every case resource: only the allowed succeed, the rest
 	for (const marker of [seed.case1.ref, ...seed.case1.names, ...seed.case1.formerNames]) {
 		expect(casePage.text).toContain(marker);
 	}
+	const found: [Role, Path, string[]][] = [
+		[
+			'survivor',
+			(s) => `${envelopes(s)}?kind=conversation&subject=${s.people.survivor.id}`,
+			[seed.objects.survivorMessage.body, seed.objects.relayProposal.body, seed.letter.id]
+		],
+		['lead', (s) => `${files(s)}/${s.letter.id}/chunks/0`, seed.letter.chunks],
+		['survivor', relays, [seed.relay.id, seed.objects.relayProposal.objectId]],
+		['responsible', relays, [seed.approvedRelay.id]]
+	];
+	for (const [role, path, markers] of found) {
+		const { text } = await send(api('GET', 'markers', path, rule), role);
+		for (const marker of markers) expect(text).toContain(marker);
+	}
 
 	const cells = ROWS.flatMap((row) =>
 		ROLES.map((role) => ({
@@ -639,3 +877,25 @@ if (BUGS.length > 0) {
 		expect(failures, failures.join('\n')).toEqual([]);
 	});
 }
+
+test("a participant's conversation list names only their own conversation", async () => {
+	const rows = page('my conversations', () => '/messages', { scope: 'app', allowed: SIGNED_IN });
+	const others = (me: Person) => [...PARTICIPANTS, 'withdrawn' as const].filter((p) => p !== me);
+	for (const row of rows) {
+		for (const role of PARTICIPANTS) {
+			const { status, text } = await send(row, role);
+			expect(status).toBe(200);
+			expect(text).toContain(seed.people[role].id);
+			for (const p of others(role)) {
+				expect(text, `${row.name} × ${role}: the ${p}`).not.toContain(seed.people[p].id);
+				expect(text, `${row.name} × ${role}: the ${p}`).not.toContain(seed.people[p].caseName);
+			}
+		}
+		// Facilitators have one with every participant present (none with someone who left).
+		for (const role of FACILITATORS) {
+			const { text } = await send(row, role);
+			for (const p of PARTICIPANTS) expect(text).toContain(seed.people[p].id);
+			expect(text).not.toContain(seed.people.withdrawn.id);
+		}
+	}
+});

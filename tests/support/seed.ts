@@ -3,6 +3,7 @@ import type { Client } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import * as t from '../../src/lib/server/db/schema';
+import { SEAL_OVERHEAD } from '../../src/lib/server/validation/attachments';
 import { generateToken, hashToken, sessionCookie, sessionRow } from './sessions';
 
 /**
@@ -11,7 +12,10 @@ import { generateToken, hashToken, sessionCookie, sessionRow } from './sessions'
  * server never opens). Every person has keys and a session. Case 1 has a lead and a
  * co-facilitator, a survivor, a responsible party, the survivor's supporter, a community member
  * whose add waits to be signed, and someone who withdrew; case 2 has another facilitator alone.
- * The admin is in neither case.
+ * The admin is in neither case. In case 1 the survivor and the responsible party each have a
+ * conversation with the facilitators (the survivor's carries a letter, an attached file), the
+ * survivor has an upload not sent yet, and two relays of her words to the responsible party:
+ * one she approved, one proposed and waiting for her answer.
  */
 
 export const PEOPLE = [
@@ -44,6 +48,8 @@ export type SeedEnvelope = {
 	version: number;
 	kind: string;
 	authorId: string;
+	/** The participant a conversation is with, or a relay's recipient. */
+	subject: string | null;
 	header: string;
 	body: string;
 	/** reader id → their wrap's box. */
@@ -262,13 +268,15 @@ export function makeSeed(now = Date.now()) {
 		objectId: string,
 		kind: string,
 		author: SeedPerson,
-		readers: SeedPerson[]
+		readers: SeedPerson[],
+		subject: SeedPerson | null = null
 	): SeedEnvelope => ({
 		caseId,
 		objectId,
 		version: 1,
 		kind,
 		authorId: author.id,
+		subject: subject?.id ?? null,
 		header: b64(320),
 		body: b64(180),
 		wraps: Object.fromEntries(readers.map((r) => [r.id, b64(150)]))
@@ -276,6 +284,8 @@ export function makeSeed(now = Date.now()) {
 	// Readers as DESIGN §4's table allows them. The co-facilitator joined after the summary and
 	// the survivor's comment were written: nobody has wrapped those two for them yet.
 	const survivorSide = [survivor, lead, co, supporter, withdrawn];
+	const survivorTalk = [survivor, lead, co];
+	const responsibleTalk = [responsible, lead, co];
 	const objects = {
 		summary: envelope(case1.id, 'summary', 'case-summary', lead, [lead]),
 		notes: envelope(case1.id, 'notes', 'facilitator-notes', lead, [lead, co]),
@@ -293,9 +303,74 @@ export function makeSeed(now = Date.now()) {
 		responsibleInput: envelope(case1.id, b64(22), 'input', responsible, [responsible, lead, co]),
 		interimSummary: envelope(case1.id, b64(22), 'interim-summary', lead, [lead, co, survivor]),
 		interimComment: envelope(case1.id, b64(22), 'interim-comment', survivor, [survivor, lead]),
+		// Conversations: each is with one participant and the case's facilitators.
+		survivorMessage: envelope(case1.id, b64(22), 'conversation', survivor, survivorTalk, survivor),
+		relayProposal: envelope(case1.id, b64(22), 'conversation', lead, survivorTalk, survivor),
+		approvedProposal: envelope(case1.id, b64(22), 'conversation', lead, survivorTalk, survivor),
+		responsibleMessage: envelope(
+			case1.id,
+			b64(22),
+			'conversation',
+			lead,
+			responsibleTalk,
+			responsible
+		),
+		// What the survivor approved, sealed by her browser for the responsible party.
+		relayed: envelope(
+			case1.id,
+			b64(22),
+			'relay',
+			survivor,
+			[survivor, responsible, lead, co],
+			responsible
+		),
 		case2Summary: envelope(case2.id, 'summary', 'case-summary', other, [other])
 	};
 	const envelopes = Object.values(objects);
+
+	// Sealed files: random ciphertext of each chunk's exact sealed length, as base64url text
+	// so a response carrying it can be spotted. The letter is attached to the survivor's
+	// message; the upload is hers, complete, and not sent yet.
+	const file = (size: number, chunkSize = 16 * 1024) => {
+		const chunkCount = Math.max(1, Math.ceil(size / chunkSize));
+		const chunks = Array.from({ length: chunkCount }, (_, i) =>
+			b64(Math.min(chunkSize, size - i * chunkSize) + SEAL_OVERHEAD)
+		);
+		return { id: b64(22), size, chunkSize, chunkCount, chunks };
+	};
+	const letter = file(1000);
+	const upload = file(20_000);
+	const attachment = (f: typeof letter, attachedTo: SeedEnvelope | null, createdAt: number) => ({
+		id: f.id,
+		caseId: case1.id,
+		ownerId: survivor.id,
+		size: f.size,
+		chunkSize: f.chunkSize,
+		chunkCount: f.chunkCount,
+		objectId: attachedTo?.objectId ?? null,
+		version: attachedTo?.version ?? null,
+		createdAt
+	});
+	// Relays of the survivor's words to the responsible party, each proposed by the lead.
+	const relay = { id: b64(22) };
+	const approvedRelay = { id: b64(22) };
+	const relayRow = (
+		id: string,
+		proposal: SeedEnvelope,
+		relayed: SeedEnvelope | null,
+		createdAt: number
+	) => ({
+		id,
+		caseId: case1.id,
+		fromId: survivor.id,
+		toId: responsible.id,
+		proposedBy: lead.id,
+		proposalObjectId: proposal.objectId,
+		status: relayed ? ('approved' as const) : ('proposed' as const),
+		relayObjectId: relayed?.objectId ?? null,
+		createdAt,
+		decidedAt: relayed ? createdAt + DAY : null
+	});
 	const draft = {
 		userId: survivor.id,
 		objectId: b64(22),
@@ -349,7 +424,7 @@ export function makeSeed(now = Date.now()) {
 			version: e.version,
 			kind: e.kind,
 			authorId: e.authorId,
-			subject: null,
+			subject: e.subject,
 			deleted: false,
 			header: e.header,
 			body: e.body,
@@ -376,6 +451,18 @@ export function makeSeed(now = Date.now()) {
 				createdAt: at(5)
 			}
 		],
+		attachments: [
+			attachment(letter, objects.survivorMessage, at(4)),
+			// Recent: the cleanup takes an upload not sent within a day.
+			attachment(upload, null, at(0.01))
+		],
+		attachmentChunks: [letter, upload].flatMap((f) =>
+			f.chunks.map((chunk, idx) => ({ attachmentId: f.id, idx, data: Buffer.from(chunk) }))
+		),
+		relays: [
+			relayRow(approvedRelay.id, objects.approvedProposal, objects.relayed, at(5)),
+			relayRow(relay.id, objects.relayProposal, null, at(1))
+		],
 		personalEnvelopes: [draft],
 		// Questions only (no answers): one template in use for each party.
 		formTemplates: (['survivor', 'responsible'] as const).map((audience) => ({
@@ -397,7 +484,18 @@ export function makeSeed(now = Date.now()) {
 			...Object.entries(e.wraps).map(([reader, box]) => ({ value: box, readers: [reader] }))
 		]),
 		...[draft.header, draft.body, draft.wrap].map((value) => ({ value, readers: [survivor.id] })),
-		{ value: tag, readers: [lead.id, co.id] }
+		{ value: tag, readers: [lead.id, co.id] },
+		// A file goes to whoever its message is wrapped for; an upload not sent, to nobody else.
+		...[letter.id, ...letter.chunks].map((value) => ({
+			value,
+			readers: Object.keys(objects.survivorMessage.wraps)
+		})),
+		...[upload.id, ...upload.chunks].map((value) => ({ value, readers: [survivor.id] })),
+		// A relay's recipient learns of it once approved, and never of the proposal behind it.
+		...[relay.id, objects.relayProposal.objectId, objects.approvedProposal.objectId].map(
+			(value) => ({ value, readers: Object.keys(objects.relayProposal.wraps) })
+		),
+		{ value: approvedRelay.id, readers: Object.keys(objects.relayed.wraps) }
 	];
 
 	return {
@@ -416,8 +514,21 @@ export function makeSeed(now = Date.now()) {
 		noticeId: 1,
 		objects,
 		draft,
+		/** The survivor's file attached to her message, and her upload not sent yet. */
+		letter,
+		upload,
+		/** The lead's proposal to relay the survivor's words, waiting for her answer. */
+		relay,
+		/** An earlier relay she approved: the responsible party has it. */
+		approvedRelay,
 		/** Ids nothing uses yet, for requests that create something. */
-		fresh: { caseId: b64(22), inviteId: b64(22), objectId: b64(22) },
+		fresh: {
+			caseId: b64(22),
+			inviteId: b64(22),
+			objectId: b64(22),
+			uploadId: b64(22),
+			relayId: b64(22)
+		},
 		secrets,
 		rows
 	};
@@ -455,6 +566,9 @@ export async function applySeed(db: Client, seed: Seed) {
 		orm.insert(t.caseEnvelopes).values(r.caseEnvelopes),
 		orm.insert(t.caseWraps).values(r.caseWraps),
 		orm.insert(t.caseNotices).values(r.caseNotices),
+		orm.insert(t.attachments).values(r.attachments),
+		orm.insert(t.attachmentChunks).values(r.attachmentChunks),
+		orm.insert(t.relays).values(r.relays),
 		orm.insert(t.personalEnvelopes).values(r.personalEnvelopes),
 		orm.insert(t.formTemplates).values(r.formTemplates)
 	]);
