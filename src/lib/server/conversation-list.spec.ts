@@ -4,6 +4,7 @@ import { putCaseEnvelope } from './case-envelopes';
 import { conversationsFor } from './conversation-list';
 import { conversationView } from './conversations';
 import { markSeenMany } from './seen';
+import { shareWithSupporter } from './relays';
 import { unreadByCase, waitingFor } from './waiting';
 import { expectProblem, useTestDb } from './test-db';
 import { caseWith, fakeEnvelope, T } from './case-fixtures';
@@ -101,5 +102,27 @@ describe('conversations', () => {
 		await expectProblem(conversationView(supporter!.id, caseId, survivor!.id), 404, 'not_found');
 		// Never a conversation "with" a facilitator.
 		await expectProblem(conversationView(lead.id, caseId, lead.id), 404, 'not_found');
+	});
+
+	test("a relay someone wrote is news in its recipient's conversation, not in theirs", async () => {
+		const { lead, caseId, survivor, supporter } = await caseWith(['survivor', 'supporter']);
+		const relay = fakeEnvelope('relay', 'r-1', survivor!, [lead, supporter!], {
+			subject: supporter!.id
+		});
+		await shareWithSupporter(
+			survivor!.id,
+			caseId,
+			{ id: 'relay-1', to: supporter!.id, relay },
+			T + 1
+		);
+		expect(
+			(await waitingFor(survivor!.id, T + 2)).items.filter((i) => i.kind === 'messages')
+		).toEqual([]);
+		expect((await conversationsFor(survivor!.id))[0]!.conversations).toEqual([
+			expect.objectContaining({ subject: survivor!.id, total: 0 })
+		]);
+		expect((await waitingFor(supporter!.id, T + 2)).items).toContainEqual(
+			expect.objectContaining({ kind: 'messages', subject: supporter!.id, count: 1, self: true })
+		);
 	});
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { getDb, type Tx } from './db';
 import { caseEnvelopes, caseMembers, caseSeen, caseWraps, type CaseMember } from './db/schema';
 import { caseView, type CasePerson } from './cases';
@@ -105,7 +105,9 @@ export async function messageCounts(
 			and(
 				inArray(caseEnvelopes.caseId, caseIds),
 				inArray(caseEnvelopes.kind, [...MESSAGE_KINDS]),
-				eq(caseEnvelopes.deleted, false)
+				eq(caseEnvelopes.deleted, false),
+				// A relay I wrote lives in its recipient's conversation, not one of mine.
+				or(ne(caseEnvelopes.kind, 'relay'), ne(caseEnvelopes.authorId, userId))
 			)
 		)
 		.groupBy(caseEnvelopes.caseId, caseEnvelopes.subject);
