@@ -35,8 +35,17 @@ export async function conversationView(userId: string, caseId: string, subject: 
 		person,
 		// Whom a facilitator could ask to pass this person's words on to.
 		relayTargets: facilitator ? present.filter((p) => p.userId !== subject) : [],
-		// Whom this person can share their own words with: someone supporting them.
-		supporters: subject === userId ? present.filter((p) => p.supports === userId) : []
+		// Whom this person can share their own words with, to speak for them: someone supporting
+		// them, or (for a party) a community member.
+		supporters:
+			subject === userId
+				? present.filter(
+						(p) =>
+							p.supports === userId ||
+							(p.role === 'community' &&
+								(view.me.role === 'survivor' || view.me.role === 'responsible'))
+					)
+				: []
 	};
 }
 

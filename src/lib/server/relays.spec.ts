@@ -444,4 +444,21 @@ describe('sharing with a supporter', () => {
 		expect(stored).toEqual([]);
 		expect(await relayEvents(c.caseId)).toEqual([]);
 	});
+
+	test('a party may name a community member to speak for them; a supporter may not', async () => {
+		const c = await relayCase();
+		const neighbour = await addMember(c.lead, c.caseId, 'community');
+		const share = (by: User, objectId: string) =>
+			shareWithSupporter(
+				by.id,
+				c.caseId,
+				{ id: generateId(), to: neighbour.id, relay: relayOf(objectId, by, neighbour, [c.lead]) },
+				T + 1
+			);
+		await share(c.survivor, 'r-1');
+		await expectProblem(share(c.supporter, 'r-2'), 400, 'relay_target');
+		expect(await listCaseEnvelopes(neighbour.id, c.caseId, ['relay'])).toMatchObject([
+			{ objectId: 'r-1', authorId: c.survivor.id }
+		]);
+	});
 });

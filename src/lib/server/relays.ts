@@ -13,7 +13,7 @@ import type { CaseEnvelopeInput } from './validation/cases';
  * go, and to whom. Only the author answers. Approving, their browser seals a `relay` envelope
  * for the recipient in the same request, so nothing reaches anyone without that approval. A
  * participant may also share their own words with someone supporting them (a surrogate who
- * speaks for them) directly. The server keeps who, to whom, when and what became of it.
+ * speaks for them: a supporter, or a community member they name) directly. The server keeps who, to whom, when and what became of it.
  */
 
 export type RelayRow = typeof relays.$inferSelect;
@@ -127,7 +127,10 @@ export async function decideRelay(
 	});
 }
 
-/** A participant shares their own words with someone who supports them (a surrogate). */
+/**
+ * A participant shares their own words with someone to speak for them (a surrogate): a
+ * supporter of theirs, or — for a party — a community member they name.
+ */
 export async function shareWithSupporter(
 	actorId: string,
 	caseId: string,
@@ -138,7 +141,9 @@ export async function shareWithSupporter(
 		const { member } = await caseAccess(actorId, caseId, undefined, tx);
 		if (member.role === 'facilitator') throw new Problem(403, 'forbidden');
 		const to = await checkParticipant(tx, caseId, input.to, actorId);
-		if (to.role !== 'supporter' || to.supports !== actorId) throw new Problem(400, 'relay_target');
+		const party = member.role === 'survivor' || member.role === 'responsible';
+		const mine = to.role === 'supporter' && to.supports === actorId;
+		if (!mine && !(party && to.role === 'community')) throw new Problem(400, 'relay_target');
 		firstVersion(input.relay, 'relay', input.to);
 		const [taken] = await tx.select({ id: relays.id }).from(relays).where(eq(relays.id, input.id));
 		if (taken) throw new Problem(409, 'bad_request');
