@@ -12,6 +12,7 @@ import {
 import { generateIdentity, publicOf } from '../src/lib/crypto/identity';
 import { randomBytes, sign } from '../src/lib/crypto/primitives';
 import { openChunk, sealChunk } from '../src/lib/crypto/attachment';
+import { CHUNK_BYTES } from '../src/lib/attachment-limits';
 import { circleCode, safetyNumber } from '../src/lib/crypto/safety-number';
 import {
 	CONTEXT,
@@ -32,7 +33,7 @@ export { longLog } from './fixtures';
 export const BODY_BYTES = 64 * 1024;
 /** One MiB of a letter or recording, in the chunks the browser uploads (256 KiB each). */
 export const FILE_BYTES = 1024 * 1024;
-const CHUNK_BYTES = 256 * 1024;
+
 const KIND = 'case-summary';
 const OBJECT_ID = 'summary-1';
 

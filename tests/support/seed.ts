@@ -3,7 +3,7 @@ import type { Client } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import * as t from '../../src/lib/server/db/schema';
-import { SEAL_OVERHEAD } from '../../src/lib/server/validation/attachments';
+import { SEAL_OVERHEAD } from '../../src/lib/attachment-limits';
 import { generateToken, hashToken, sessionCookie, sessionRow } from './sessions';
 
 /**

@@ -1,6 +1,7 @@
 import { openChunk, sealChunk, type AttachmentInfo } from '$lib/crypto/attachment';
 import { wipe } from '$lib/crypto/bytes';
 import { randomBytes, randomId } from '$lib/crypto/primitives';
+import { ATTACHMENT_MAX_BYTES, CHUNK_BYTES } from '$lib/attachment-limits';
 import { deleteJson, getJson, postJson, RequestProblem } from './http';
 
 /**
@@ -10,15 +11,10 @@ import { deleteJson, getJson, postJson, RequestProblem } from './http';
  * before it is sealed. The key goes into the envelope that names the file, then is wiped.
  */
 
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
-/** Plaintext per chunk: a sealed chunk stays under the server's request size limit. */
-export const CHUNK_BYTES = 256 * 1024;
+export { ATTACHMENT_MAX_BYTES as MAX_FILE_BYTES };
 /** Chunks in flight at once: enough to fill the line, few enough to stay gentle. */
 const PARALLEL = 3;
 const RETRIES = [500, 1500, 4000];
-
-/** The file is over the limit: said before anything is uploaded. */
-export class FileTooLarge extends Error {}
 
 /** The connection dropped for good mid-upload: `resume()` sends only what is missing. */
 export class UploadInterrupted extends Error {
@@ -44,7 +40,8 @@ export class Upload {
 		readonly file: Blob,
 		readonly chunkSize = CHUNK_BYTES
 	) {
-		if (file.size > MAX_FILE_BYTES) throw new FileTooLarge();
+		// Pages refuse a larger file in words before it gets here.
+		if (file.size > ATTACHMENT_MAX_BYTES) throw new RangeError('file over the limit');
 		this.count = Math.max(1, Math.ceil(file.size / chunkSize));
 		this.hashes = new Array(this.count);
 	}

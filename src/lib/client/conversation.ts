@@ -171,20 +171,30 @@ export async function deleteMessage(ctx: CaseContext, m: Message) {
  * Opens a message's file: the envelope again (for its content key and chunk list), then every
  * chunk, checked. The key is wiped as soon as the last chunk is open.
  */
-export async function openFile(ctx: CaseContext, m: Message, onProgress?: Progress) {
-	if (!m.row.attachment || !m.file) throw new Error('no file');
-	const opened = await openCaseObject(ctx, m.row);
+export function openFile(ctx: CaseContext, m: Message, onProgress?: Progress) {
+	if (!m.file) throw new Error('no file');
+	return fileIn(ctx, m.row, m.file.type, onProgress);
+}
+
+async function fileIn(
+	ctx: CaseContext,
+	row: StoredCaseObject,
+	type: string,
+	onProgress?: Progress
+) {
+	if (!row.attachment) throw new Error('no file');
+	const opened = await openCaseObject(ctx, row);
 	try {
 		const info = opened.header.attachment;
 		if (!info) throw new Error('no file in header');
 		const bytes = await downloadFile(
 			ctx.caseId,
-			m.row.attachment.id,
+			row.attachment.id,
 			opened.contentKey,
 			info,
 			onProgress
 		);
-		return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: m.file.type });
+		return new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
 	} finally {
 		wipe(opened.contentKey);
 	}
@@ -228,48 +238,60 @@ export async function proposeRelay(
 export async function approveRelay(ctx: CaseContext, proposal: Message, onProgress?: Progress) {
 	const p = proposal.proposal;
 	if (!p) throw new Error('not a proposal');
-	const ready =
-		p.source && proposal.file ? await copyFile(ctx, p.source, proposal.file, onProgress) : null;
+	let source: { row: StoredCaseObject; meta: FileMeta } | null = null;
+	if (p.source && proposal.file) {
+		const row = await getCaseObject(ctx.caseId, p.source.objectId, p.source.version);
+		if (!row) throw new Error('source gone');
+		source = { row, meta: proposal.file };
+	}
+	await sealRelay(ctx, p.relayId, p.to, proposal.text, source, onProgress, (relay) =>
+		postJson(`/api/cases/${ctx.caseId}/relays/${p.relayId}`, { decision: 'approve', relay })
+	);
+}
+
+/**
+ * Seals a relay of `text` (and a copy of the source's file) for `to` and the facilitators, and
+ * hands it to `send`. The copy is deleted again if sending fails: it was for this relay only.
+ */
+async function sealRelay(
+	ctx: CaseContext,
+	relayId: string,
+	to: string,
+	text: string,
+	source: { row: StoredCaseObject; meta: FileMeta } | null,
+	onProgress: Progress | undefined,
+	send: (relay: unknown) => Promise<unknown>
+) {
+	const ready = source ? await copyFile(ctx, source.row, source.meta, onProgress) : null;
 	try {
 		const { json } = await sealCaseObject(ctx, {
 			kind: 'relay',
 			objectId: randomId(),
 			prev: null,
-			subject: p.to,
-			body: jsonBody({
-				type: 'relay',
-				relayId: p.relayId,
-				text: proposal.text,
-				file: ready?.meta ?? null
-			}),
-			readers: readersFor(ctx, 'relay', p.to),
+			subject: to,
+			body: jsonBody({ type: 'relay', relayId, text, file: ready?.meta ?? null }),
+			readers: readersFor(ctx, 'relay', to),
 			file: fileField(ready) ?? undefined
 		});
-		await postJson(`/api/cases/${ctx.caseId}/relays/${p.relayId}`, {
-			decision: 'approve',
-			relay: json
-		});
+		await send(json);
 		ready?.upload.forget();
 	} catch (e) {
-		// The copy was for this relay only: it goes rather than waiting a day for the cleanup.
 		await ready?.upload.cancel();
 		throw e;
 	}
 }
 
+/** A message's file, opened here and sealed again under a new key for a relay. */
 async function copyFile(
 	ctx: CaseContext,
-	source: { objectId: string; version: number },
+	row: StoredCaseObject,
 	meta: FileMeta,
 	onProgress?: Progress
 ): Promise<Ready> {
-	const row = await getCaseObject(ctx.caseId, source.objectId, source.version);
-	if (!row) throw new Error('source gone');
-	const original = await loadOne(ctx, row);
 	// Half the bar for fetching the original, half for sending the copy.
 	const half = (base: number) => (done: number, total: number) =>
 		onProgress?.(base * total + done, 2 * total);
-	const blob = await openFile(ctx, original, half(0));
+	const blob = await fileIn(ctx, row, meta.type, half(0));
 	const upload = new Upload(ctx.caseId, blob);
 	try {
 		await upload.run(half(1));
@@ -305,29 +327,16 @@ export const declineRelay = (caseId: string, relayId: string) =>
 export const withdrawRelay = (caseId: string, relayId: string) =>
 	postJson(`/api/cases/${caseId}/relays/${relayId}`, { decision: 'withdraw' });
 
-/** A participant shares one of their own messages with someone supporting them. */
+/** A participant shares one of their own messages with someone to speak for them. */
 export async function shareWithSupporter(
 	ctx: CaseContext,
 	m: Message,
 	to: string,
 	onProgress?: Progress
 ) {
-	const ready = m.file ? await copyFile(ctx, m, m.file, onProgress) : null;
-	try {
-		const relayId = randomId();
-		const { json } = await sealCaseObject(ctx, {
-			kind: 'relay',
-			objectId: randomId(),
-			prev: null,
-			subject: to,
-			body: jsonBody({ type: 'relay', relayId, text: m.text, file: ready?.meta ?? null }),
-			readers: readersFor(ctx, 'relay', to),
-			file: fileField(ready) ?? undefined
-		});
-		await postJson(`/api/cases/${ctx.caseId}/relays`, { id: relayId, to, relay: json });
-		ready?.upload.forget();
-	} catch (e) {
-		await ready?.upload.cancel();
-		throw e;
-	}
+	const relayId = randomId();
+	const source = m.file ? { row: m.row, meta: m.file } : null;
+	await sealRelay(ctx, relayId, to, m.text, source, onProgress, (relay) =>
+		postJson(`/api/cases/${ctx.caseId}/relays`, { id: relayId, to, relay })
+	);
 }

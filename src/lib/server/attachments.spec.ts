@@ -16,7 +16,7 @@ import { listCaseEnvelopes, putCaseEnvelope } from './case-envelopes';
 import { setMyParticipation } from './case-notices';
 import { generateId } from './auth/tokens';
 import { expectProblem, useTestDb } from './test-db';
-import { b64, caseWith, fakeEnvelope, person, T } from './case-fixtures';
+import { caseWith, fakeEnvelope, messageTombstone, person, T } from './case-fixtures';
 import { ATTACHMENT_MAX_BYTES, CHUNK_MAX_BYTES } from './validation/attachments';
 import type { User } from './db/schema';
 
@@ -48,14 +48,6 @@ const message = (objectId: string, author: User, subject: User, lead: User, atta
 	fakeEnvelope('conversation', objectId, author, author.id === lead.id ? [subject] : [lead], {
 		subject: subject.id,
 		attachment
-	});
-
-const tombstone = (objectId: string, author: User, subject: User, version: number) =>
-	fakeEnvelope('conversation', objectId, author, [], {
-		subject: subject.id,
-		version,
-		deleted: true,
-		body: b64(32)
 	});
 
 const chunkRows = (id: string) =>
@@ -291,7 +283,7 @@ describe('attaching', () => {
 		);
 		await expectProblem(
 			putCaseEnvelope(survivor!.id, caseId, {
-				...tombstone('m-1', survivor!, survivor!, 2),
+				...messageTombstone('m-1', survivor!, survivor!, 2),
 				attachment: id
 			}),
 			400,
@@ -307,7 +299,7 @@ describe('deleting', () => {
 		const { id } = await uploaded(survivor!, caseId);
 		await putCaseEnvelope(survivor!.id, caseId, message('m-1', survivor!, survivor!, lead, id));
 		expect(await chunkRows(id)).toHaveLength(3);
-		await putCaseEnvelope(survivor!.id, caseId, tombstone('m-1', survivor!, survivor!, 2));
+		await putCaseEnvelope(survivor!.id, caseId, messageTombstone('m-1', survivor!, survivor!, 2));
 		expect(await uploadRow(id)).toBeUndefined();
 		expect(await chunkRows(id)).toEqual([]);
 		await expectProblem(readChunk(lead.id, caseId, id, 0), 404, 'not_found');

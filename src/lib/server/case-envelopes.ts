@@ -298,8 +298,8 @@ export type StoredCaseEnvelope = {
 	attachment: { id: string; size: number; chunkCount: number } | null;
 };
 
-/** A wrap belongs to one version of one object. */
-const wrapOfVersion = and(
+/** A wrap belongs to one version of one object (a join condition for case_wraps). */
+export const wrapOfVersion = and(
 	eq(caseEnvelopes.caseId, caseWraps.caseId),
 	eq(caseEnvelopes.objectId, caseWraps.objectId),
 	eq(caseEnvelopes.version, caseWraps.version)

@@ -58,6 +58,15 @@ export function fakeEnvelope(
 	};
 }
 
+/** The author taking back a message in `subject`'s conversation: version `version`, empty. */
+export const messageTombstone = (objectId: string, author: User, subject: User, version: number) =>
+	fakeEnvelope('conversation', objectId, author, [], {
+		subject: subject.id,
+		version,
+		deleted: true,
+		body: b64(32)
+	});
+
 type Role = 'survivor' | 'responsible' | 'community' | 'supporter';
 
 /**

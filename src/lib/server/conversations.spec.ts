@@ -7,7 +7,15 @@ import { setMyParticipation } from './case-notices';
 import { decideRelay, proposeRelay, shareWithSupporter } from './relays';
 import { generateId } from './auth/tokens';
 import { expectProblem, useTestDb } from './test-db';
-import { addMember, b64, caseWith, fakeEnvelope, person, T } from './case-fixtures';
+import {
+	addMember,
+	messageTombstone,
+	b64,
+	caseWith,
+	fakeEnvelope,
+	person,
+	T
+} from './case-fixtures';
 import type { User } from './db/schema';
 
 useTestDb();
@@ -15,14 +23,6 @@ useTestDb();
 /** A message in `subject`'s conversation, wrapped for its author and these readers. */
 const said = (objectId: string, author: User, subject: User, readers: User[], version = 1) =>
 	fakeEnvelope('conversation', objectId, author, readers, { subject: subject.id, version });
-
-const tombstone = (objectId: string, author: User, subject: User, version: number) =>
-	fakeEnvelope('conversation', objectId, author, [], {
-		subject: subject.id,
-		version,
-		deleted: true,
-		body: b64(32)
-	});
 
 const versionsOf = async (caseId: string, objectId: string) =>
 	(
@@ -186,14 +186,14 @@ describe('continuing a message', () => {
 				'forbidden'
 			);
 			await expectProblem(
-				putCaseEnvelope(other.id, caseId, tombstone('l-1', other, survivor!, 2)),
+				putCaseEnvelope(other.id, caseId, messageTombstone('l-1', other, survivor!, 2)),
 				403,
 				'forbidden'
 			);
 		}
 		expect(await versionsOf(caseId, 'l-1')).toEqual([1]);
 		await putCaseEnvelope(lead.id, caseId, said('l-1', lead, survivor!, [survivor!], 2));
-		await putCaseEnvelope(lead.id, caseId, tombstone('l-1', lead, survivor!, 3));
+		await putCaseEnvelope(lead.id, caseId, messageTombstone('l-1', lead, survivor!, 3));
 		expect(await versionsOf(caseId, 'l-1')).toEqual([3]);
 		expect(await listCaseEnvelopes(survivor!.id, caseId, ['conversation'])).toEqual([]);
 	});
@@ -208,7 +208,7 @@ describe('continuing a message', () => {
 			404,
 			'person_not_found'
 		);
-		await putCaseEnvelope(lead.id, caseId, tombstone('l-1', lead, survivor!, 2));
+		await putCaseEnvelope(lead.id, caseId, messageTombstone('l-1', lead, survivor!, 2));
 		expect(await versionsOf(caseId, 'l-1')).toEqual([2]);
 	});
 

@@ -1,7 +1,9 @@
-import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Tx } from './db';
 import { caseEnvelopes, caseMembers, caseSeen, caseWraps, type CaseMember } from './db/schema';
 import { caseView, type CasePerson } from './cases';
+import { wrapOfVersion } from './case-envelopes';
+import { notSeen, seenBy } from './seen';
 import { Problem } from './problem';
 
 /**
@@ -62,7 +64,8 @@ export type MessageCount = {
 };
 
 /**
- * Per conversation in these cases: messages wrapped for me, how many others wrote that I have
+ * Per conversation in these cases (including, for a participant, the conversation a relay
+ * they wrote went to: callers keep only those the person may open): messages wrapped for me, how many others wrote that I have
  * not opened, and when the last came. Messages are never edited (only deleted), so each live
  * one is a single version.
  */
@@ -76,8 +79,7 @@ export async function messageCounts(
 		.select({
 			caseId: caseEnvelopes.caseId,
 			subject: caseEnvelopes.subject,
-			unread: sql<number>`sum(case when ${caseEnvelopes.authorId} != ${userId}
-				and (${caseSeen.version} is null or ${caseSeen.version} < ${caseEnvelopes.version})
+			unread: sql<number>`sum(case when ${caseEnvelopes.authorId} != ${userId} and ${notSeen}
 				then 1 else 0 end)`,
 			total: sql<number>`count(*)`,
 			name: sql<string>`coalesce(max(${caseMembers.displayName}), '')`,
@@ -86,15 +88,7 @@ export async function messageCounts(
 				then ${caseEnvelopes.createdAt} end)`
 		})
 		.from(caseEnvelopes)
-		.innerJoin(
-			caseWraps,
-			and(
-				eq(caseWraps.caseId, caseEnvelopes.caseId),
-				eq(caseWraps.objectId, caseEnvelopes.objectId),
-				eq(caseWraps.version, caseEnvelopes.version),
-				eq(caseWraps.readerId, userId)
-			)
-		)
+		.innerJoin(caseWraps, and(wrapOfVersion, eq(caseWraps.readerId, userId)))
 		.leftJoin(
 			caseMembers,
 			and(
@@ -102,21 +96,12 @@ export async function messageCounts(
 				eq(caseMembers.userId, caseEnvelopes.subject)
 			)
 		)
-		.leftJoin(
-			caseSeen,
-			and(
-				eq(caseSeen.userId, userId),
-				eq(caseSeen.caseId, caseEnvelopes.caseId),
-				eq(caseSeen.objectId, caseEnvelopes.objectId)
-			)
-		)
+		.leftJoin(caseSeen, seenBy(userId))
 		.where(
 			and(
 				inArray(caseEnvelopes.caseId, caseIds),
 				inArray(caseEnvelopes.kind, [...MESSAGE_KINDS]),
-				eq(caseEnvelopes.deleted, false),
-				// A relay I wrote lives in its recipient's conversation, not one of mine.
-				or(ne(caseEnvelopes.kind, 'relay'), ne(caseEnvelopes.authorId, userId))
+				eq(caseEnvelopes.deleted, false)
 			)
 		)
 		.groupBy(caseEnvelopes.caseId, caseEnvelopes.subject);

@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { write } from './db';
-import { caseSeen, caseWraps } from './db/schema';
+import { caseEnvelopes, caseSeen, caseWraps } from './db/schema';
 import { caseAccess } from './case-access';
 import { Problem } from './problem';
 
@@ -10,6 +10,17 @@ import { Problem } from './problem';
  * not exist, as far as they can tell. Structure only, like the wraps themselves; not audited
  * (reading is not a change, and the audit log would fill with it).
  */
+/** Joins a person's mark for each envelope's object (none: they never opened it). */
+export const seenBy = (userId: string) =>
+	and(
+		eq(caseSeen.userId, userId),
+		eq(caseSeen.caseId, caseEnvelopes.caseId),
+		eq(caseSeen.objectId, caseEnvelopes.objectId)
+	);
+
+/** After joining `seenBy`: this version is new to them. */
+export const notSeen = or(isNull(caseSeen.version), lt(caseSeen.version, caseEnvelopes.version));
+
 export async function markSeen(
 	userId: string,
 	caseId: string,

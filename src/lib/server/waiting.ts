@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNull, max, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { getDb, type Tx } from './db';
 import {
@@ -16,6 +16,8 @@ import { CLOSED_STAGES } from './cases';
 import { URGENT, type NoticeKind } from './case-notices';
 import type { Stage } from './validation/cases';
 import { messageCounts } from './conversations';
+import { wrapOfVersion } from './case-envelopes';
+import { notSeen, seenBy } from './seen';
 
 /**
  * The "waiting for you" page: what needs a person's attention across all their cases. There is
@@ -126,13 +128,6 @@ export async function casesOf(db: Reader, userId: string) {
 	return rows.filter((r) => !CLOSED_STAGES.includes(r.stage ?? 'referral'));
 }
 
-/** A wrap belongs to one version of one object. */
-const wrapOfVersion = and(
-	eq(caseEnvelopes.caseId, caseWraps.caseId),
-	eq(caseEnvelopes.objectId, caseWraps.objectId),
-	eq(caseEnvelopes.version, caseWraps.version)
-);
-
 /**
  * The newest version wrapped for me of each input, interim summary and comment, written by
  * someone else and not deleted: new if I have not opened that version, else recent.
@@ -182,24 +177,12 @@ async function newsFor(db: Reader, userId: string, caseIds: string[], now: numbe
 				eq(caseMembers.userId, caseEnvelopes.authorId)
 			)
 		)
-		.leftJoin(
-			caseSeen,
-			and(
-				eq(caseSeen.userId, userId),
-				eq(caseSeen.caseId, caseEnvelopes.caseId),
-				eq(caseSeen.objectId, caseEnvelopes.objectId)
-			)
-		)
+		.leftJoin(caseSeen, seenBy(userId))
 		.where(
 			and(
 				eq(caseEnvelopes.deleted, false),
 				ne(caseEnvelopes.authorId, userId),
-				or(
-					isNull(caseSeen.version),
-					lt(caseSeen.version, caseEnvelopes.version),
-					gte(caseEnvelopes.createdAt, since),
-					gte(caseSeen.seenAt, since)
-				)
+				or(notSeen, gte(caseEnvelopes.createdAt, since), gte(caseSeen.seenAt, since))
 			)
 		);
 }
@@ -272,6 +255,8 @@ export async function waitingFor(
 		});
 	}
 	for (const c of messages) {
+		// Only a conversation they can open: their own, or any for a facilitator of the case.
+		if (c.subject !== userId && byId.get(c.caseId)?.role !== 'facilitator') continue;
 		// Like other news: what others wrote, new or from the last two weeks; never my own.
 		if (c.lastOtherAt === null) continue;
 		if (c.unread === 0 && c.lastOtherAt < now - RECENT_MS) continue;

@@ -1,16 +1,11 @@
 import * as v from 'valibot';
+import { ATTACHMENT_MAX_BYTES, CHUNK_BYTES, SEAL_OVERHEAD } from '$lib/attachment-limits';
 import { clientId } from './cases';
 
-/** Letters and recordings up to 200 MB (DESIGN §4; the limit). */
-export const ATTACHMENT_MAX_BYTES = 200 * 1024 * 1024;
-/**
- * Plaintext bytes per chunk, at most. 256 KiB keeps a sealed chunk under adapter-node's default
- * request body limit (512 KB) and a 200 MB file's header (one hash per chunk) near 30 KB.
- */
-export const CHUNK_MAX_BYTES = 256 * 1024;
+export { ATTACHMENT_MAX_BYTES, SEAL_OVERHEAD };
+/** Plaintext bytes per chunk, at most: what browsers upload. */
+export const CHUNK_MAX_BYTES = CHUNK_BYTES;
 const CHUNK_MIN_BYTES = 16 * 1024;
-/** secretbox: a 24-byte nonce in front, a 16-byte tag. */
-export const SEAL_OVERHEAD = 40;
 
 export const newUpload = v.strictObject({
 	id: clientId,

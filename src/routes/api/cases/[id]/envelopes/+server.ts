@@ -5,6 +5,7 @@ import { requireSession } from '$lib/server/auth/guards';
 import { listCaseEnvelopes } from '$lib/server/case-envelopes';
 import { Problem } from '$lib/server/problem';
 import { caseEnvelope } from '$lib/server/validation/cases';
+import { id } from '$lib/server/validation/keys';
 
 const Kinds = v.pipe(v.array(caseEnvelope.entries.kind), v.minLength(1), v.maxLength(8));
 
@@ -14,8 +15,8 @@ export const GET = jsonEndpoint(async (event) => {
 	const kinds = (event.url.searchParams.get('kind') ?? '').split(',');
 	if (!v.is(Kinds, kinds)) throw new Problem(400, 'bad_request');
 	// ?subject=<userId>: only what is about that participant (their conversation).
-	const subject = event.url.searchParams.get('subject');
-	const about = subject === null ? undefined : pathId(subject);
-	const envelopes = await listCaseEnvelopes(user.id, pathId(event.params.id), kinds, about);
+	const subject = event.url.searchParams.get('subject') ?? undefined;
+	if (subject !== undefined && !v.is(id, subject)) throw new Problem(400, 'bad_request');
+	const envelopes = await listCaseEnvelopes(user.id, pathId(event.params.id), kinds, subject);
 	return json({ envelopes });
 });

@@ -3,7 +3,6 @@ import { jsonEndpoint, pathId } from '$lib/server/api';
 import { requireSession } from '$lib/server/auth/guards';
 import { putUploadChunk, readChunk } from '$lib/server/attachments';
 import { Problem } from '$lib/server/problem';
-import { CHUNK_MAX_BYTES, SEAL_OVERHEAD } from '$lib/server/validation/attachments';
 
 function chunkIndex(param: string | undefined): number {
 	if (!param || !/^(0|[1-9][0-9]{0,5})$/.test(param)) throw new Problem(404, 'not_found');
@@ -16,8 +15,6 @@ export const PUT = jsonEndpoint(async (event) => {
 	const caseId = pathId(event.params.id);
 	const id = pathId(event.params.attachmentId);
 	const index = chunkIndex(event.params.index);
-	const length = Number(event.request.headers.get('content-length') ?? '0');
-	if (length > CHUNK_MAX_BYTES + SEAL_OVERHEAD) throw new Problem(413, 'chunk_invalid');
 	const data = new Uint8Array(await event.request.arrayBuffer());
 	await putUploadChunk(user.id, caseId, id, index, data);
 	return json({ ok: true });
