@@ -1,6 +1,6 @@
 import { m } from '$lib/paraglide/messages.js';
 
-// Plain words for the structure the server knows: roles, stages, choices and notices.
+// Plain words for the structure the server knows: roles, stages and choices.
 
 const ROLES = {
 	facilitator: m.role_facilitator,
@@ -32,29 +32,15 @@ const MODES = {
 };
 const CONSENTS = { yes: m.consent_yes, no: m.consent_no, undecided: m.consent_undecided };
 
-// Content-free notices to the facilitators: a safety signal, a change in taking part, an answer.
-const NOTICES = {
-	talk: m.case_notice_talk,
-	unsafe: m.case_notice_unsafe,
-	paused: m.case_notice_paused,
-	resumed: m.case_notice_resumed,
-	withdrawn: m.case_notice_withdrawn,
-	choices: m.case_notice_choices,
-	relay_approved: m.case_notice_relay_approved,
-	relay_declined: m.case_notice_relay_declined
-};
-
 export type RoleName = keyof typeof ROLES;
 export type ModeName = keyof typeof MODES;
 export type ConsentName = keyof typeof CONSENTS;
 export type StageName = keyof typeof STAGES;
-export type NoticeName = keyof typeof NOTICES;
 
 export const roleLabel = (role: RoleName) => ROLES[role]();
 export const stageLabel = (stage: StageName) => STAGES[stage]();
 export const STAGE_NAMES = Object.keys(STAGES) as StageName[];
 export const modeLabel = (mode: ModeName) => MODES[mode]();
 export const consentLabel = (c: ConsentName) => CONSENTS[c]();
-export const noticeText = (kind: NoticeName, name: string) => NOTICES[kind]({ name });
 export const MODE_NAMES = Object.keys(MODES) as ModeName[];
 export const CONSENT_NAMES: ConsentName[] = ['undecided', 'yes', 'no'];
