@@ -15,7 +15,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const h = response.headers;
 	h.set('X-Content-Type-Options', 'nosniff');
-	h.set('Referrer-Policy', 'no-referrer');
+	// Never a referrer to another site. Not `no-referrer`: under it a browser sends
+	// `Origin: null` with a plain form post, and posts without script would be refused as
+	// cross-site (and so would a click before the page's script has loaded).
+	h.set('Referrer-Policy', 'same-origin');
 	h.set('Cross-Origin-Opener-Policy', 'same-origin');
 	h.set('Cross-Origin-Resource-Policy', 'same-origin');
 	h.set('Permissions-Policy', 'geolocation=(), camera=(), payment=(), usb=(), interest-cohort=()');

@@ -169,6 +169,22 @@ test('quick exit without script still leaves and ends the session', async ({ bro
 	await noScript.close();
 });
 
+test('without script, a form still posts: signing out works before the page has loaded its code', async ({
+	browser
+}) => {
+	await signIn(laptop, app.origin, code);
+	const noScript = await browser.newContext({ javaScriptEnabled: false });
+	await noScript.addCookies(await laptop.context().cookies());
+	const page = await noScript.newPage();
+	await page.goto(`${app.origin}/home`);
+	await expect(page.getByRole('heading', { name: 'Welcome, Cedar.' })).toBeVisible();
+	// A plain form post must carry our Origin, or the cross-site check refuses it.
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page).toHaveURL(`${app.origin}/signin`);
+	expect(await countRows(app.db, 'sessions')).toBe(0);
+	await noScript.close();
+});
+
 test('passkey errors say what to do next', async ({ browser }) => {
 	// Not supported: a browser without WebAuthn.
 	const bare = await (await browser.newContext()).newPage();

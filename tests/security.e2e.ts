@@ -26,7 +26,7 @@ test('security headers and a strict CSP on every page', async () => {
 		const res = await api.get(app.origin + path);
 		const h = res.headers();
 		expect(h['x-content-type-options']).toBe('nosniff');
-		expect(h['referrer-policy']).toBe('no-referrer');
+		expect(h['referrer-policy']).toBe('same-origin');
 		expect(h['cross-origin-opener-policy']).toBe('same-origin');
 		expect(h['cache-control']).toBe('no-store');
 		const csp = h['content-security-policy'] ?? '';
