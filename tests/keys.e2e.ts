@@ -219,7 +219,8 @@ test('safety numbers match on both sides; a changed key after verifying is flagg
 });
 
 test('an expired session wipes the keys in the open tab', async () => {
-	await admin.goto(`${app.origin}/notebook`);
+	// The page's own script must be running: it is what notices the expiry and wipes the keys.
+	await admin.goto(`${app.origin}/notebook`, { waitUntil: 'networkidle' });
 	await expect(admin.getByRole('heading', { name: 'Your pages' })).toBeVisible();
 	expect(await storedSlots(admin)).toContain('session');
 	// The session ends on the server (idle expiry, or "sign out everywhere" elsewhere).
@@ -228,7 +229,8 @@ test('an expired session wipes the keys in the open tab', async () => {
 	await admin.getByRole('button', { name: 'Save' }).click();
 	await expect(admin).toHaveURL(`${app.origin}/signin?expired`);
 	await expect(admin.getByText('Your session has ended')).toBeVisible();
-	expect(await storedSlots(admin)).not.toContain('session');
+	// Deleting from IndexedDB is asynchronous: wait for it rather than race it.
+	await expect.poll(() => storedSlots(admin)).not.toContain('session');
 	await signIn(admin, app.origin);
 });
 
