@@ -194,21 +194,34 @@ export async function shareWithFacilitators(ctx: CaseContext): Promise<number> {
 	let shared = 0;
 	for (const row of rows) {
 		if (row.deleted) continue;
-		const missing = facilitators.filter((id) => !row.readers.includes(id));
-		if (missing.length === 0) continue;
-		const opened = await openCaseObject(ctx, row);
-		try {
-			const wraps = addReaders(opened, ctx.me, ctx.membership, keysOf(ctx, missing));
-			await postJson(`/api/cases/${ctx.caseId}/envelopes/${row.objectId}/wraps`, {
-				version: row.version,
-				wraps: wraps.map((w) => ({ reader: w.reader, wrapper: w.wrapper, box: toBase64url(w.box) }))
-			});
-			shared += wraps.length;
-		} finally {
-			wipe(opened.contentKey);
-		}
+		shared += await addCaseReaders(ctx, row, facilitators);
 	}
 	return shared;
+}
+
+/**
+ * Gives this version to whichever of `readers` it is not wrapped for yet (the rules are checked
+ * again when the envelope is opened, and by the server). Returns how many were added.
+ */
+export async function addCaseReaders(
+	ctx: CaseContext,
+	row: StoredCaseObject,
+	readers: string[]
+): Promise<number> {
+	const missing = readers.filter((id) => !row.readers.includes(id));
+	if (missing.length === 0) return 0;
+	const opened = await openCaseObject(ctx, row);
+	try {
+		const wraps = addReaders(opened, ctx.me, ctx.membership, keysOf(ctx, missing));
+		if (wraps.length === 0) return 0;
+		await postJson(`/api/cases/${ctx.caseId}/envelopes/${row.objectId}/wraps`, {
+			version: row.version,
+			wraps: wraps.map((w) => ({ reader: w.reader, wrapper: w.wrapper, box: toBase64url(w.box) }))
+		});
+		return wraps.length;
+	} finally {
+		wipe(opened.contentKey);
+	}
 }
 
 const encoder = new TextEncoder();

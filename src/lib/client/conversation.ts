@@ -2,8 +2,9 @@ import { wipe } from '$lib/crypto/bytes';
 import type { PreviousVersion } from '$lib/crypto/envelope';
 import { randomId } from '$lib/crypto/primitives';
 import { defaultReaders } from '$lib/crypto/reader-rules';
-import { downloadFile, Upload, type Progress } from './attachments';
+import { Upload, type Progress } from './attachments';
 import type { CaseContext } from './case-log';
+import { fileField, fileMetaOf, openAttached, type FileMeta, type Ready } from './case-files';
 import {
 	fromJsonBody,
 	getCaseObject,
@@ -23,7 +24,7 @@ import { getJson, postJson } from './http';
  * server); the relay is sealed here, by the author's own browser, from what they were shown.
  */
 
-export type FileMeta = { name: string; type: string };
+export type { FileMeta, Ready };
 
 export type RelayView = {
 	id: string;
@@ -63,16 +64,8 @@ export type Message = {
 /** A message this browser could not open: shown as such, never silently dropped. */
 export type Unreadable = { kind: 'unreadable'; objectId: string; createdAt: number };
 
-const MAX_NAME = 200;
-
 function str(v: unknown, max = 100_000): string {
 	return typeof v === 'string' ? v.slice(0, max) : '';
-}
-
-function fileOf(v: unknown): FileMeta | null {
-	if (!v || typeof v !== 'object') return null;
-	const f = v as Record<string, unknown>;
-	return { name: str(f.name, MAX_NAME) || 'file', type: str(f.type, 100) };
 }
 
 function parse(row: StoredCaseObject, body: Uint8Array) {
@@ -92,7 +85,7 @@ function parse(row: StoredCaseObject, body: Uint8Array) {
 			: null;
 	return {
 		text: str(v.text),
-		file: fileOf(v.file),
+		file: fileMetaOf(v.file),
 		proposal,
 		relayId: row.kind === 'relay' ? str(v.relayId, 64) : null
 	};
@@ -123,15 +116,6 @@ export async function loadRelays(caseId: string): Promise<RelayView[]> {
 const readersFor = (ctx: CaseContext, kind: 'conversation' | 'relay', subject: string) =>
 	defaultReaders(kind, ctx.membership, ctx.me.userId, subject).map((m) => m.userId);
 
-/** A file uploaded and ready to go into the envelope that names it. */
-export type Ready = { upload: Upload; meta: FileMeta };
-
-const fileField = (ready: Ready | null) =>
-	ready && {
-		uploadId: ready.upload.id,
-		streamed: { contentKey: ready.upload.contentKey, info: ready.upload.info() }
-	};
-
 /**
  * Sends a message (and a finished upload, if any) in `subject`'s conversation. The upload's key
  * is wiped once the message is stored; if storing fails it is kept, so sending can be retried.
@@ -149,7 +133,7 @@ export async function sendMessage(
 		subject,
 		body: jsonBody({ type: 'message', text, file: ready?.meta ?? null }),
 		readers: readersFor(ctx, 'conversation', subject),
-		file: fileField(ready) ?? undefined
+		file: fileField(ready)
 	});
 	ready?.upload.forget();
 }
@@ -165,39 +149,6 @@ export async function deleteMessage(ctx: CaseContext, m: Message) {
 		readers: [],
 		deleted: true
 	});
-}
-
-/**
- * Opens a message's file: the envelope again (for its content key and chunk list), then every
- * chunk, checked. The key is wiped as soon as the last chunk is open.
- */
-export function openFile(ctx: CaseContext, m: Message, onProgress?: Progress) {
-	if (!m.file) throw new Error('no file');
-	return fileIn(ctx, m.row, m.file.type, onProgress);
-}
-
-async function fileIn(
-	ctx: CaseContext,
-	row: StoredCaseObject,
-	type: string,
-	onProgress?: Progress
-) {
-	if (!row.attachment) throw new Error('no file');
-	const opened = await openCaseObject(ctx, row);
-	try {
-		const info = opened.header.attachment;
-		if (!info) throw new Error('no file in header');
-		const bytes = await downloadFile(
-			ctx.caseId,
-			row.attachment.id,
-			opened.contentKey,
-			info,
-			onProgress
-		);
-		return new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
-	} finally {
-		wipe(opened.contentKey);
-	}
 }
 
 /**
@@ -271,7 +222,7 @@ async function sealRelay(
 			subject: to,
 			body: jsonBody({ type: 'relay', relayId, text, file: ready?.meta ?? null }),
 			readers: readersFor(ctx, 'relay', to),
-			file: fileField(ready) ?? undefined
+			file: fileField(ready)
 		});
 		await send(json);
 		ready?.upload.forget();
@@ -291,7 +242,7 @@ async function copyFile(
 	// Half the bar for fetching the original, half for sending the copy.
 	const half = (base: number) => (done: number, total: number) =>
 		onProgress?.(base * total + done, 2 * total);
-	const blob = await fileIn(ctx, row, meta.type, half(0));
+	const blob = await openAttached(ctx, row, meta.type, half(0));
 	const upload = new Upload(ctx.caseId, blob);
 	try {
 		await upload.run(half(1));

@@ -17,6 +17,7 @@ import {
 import type { CaseContext } from './case-log';
 import { getJson, RequestProblem } from './http';
 import { listPersonal, openPersonal, putPersonal } from './personal';
+import { isFileRow, readInputFile, removeInputFile, type InputFile } from './input-files';
 
 /**
  * A party's own input (DESIGN §4): their answers and a copy of the questions, sealed here for
@@ -63,19 +64,28 @@ async function readVersion(ctx: CaseContext, row: StoredCaseObject): Promise<Inp
 	}));
 }
 
-/** The newest version of every input wrapped for me: my own, and what others shared with me. */
+/**
+ * The newest version of every input wrapped for me (my own, and what others shared with me),
+ * and every file added to one, oldest first.
+ */
 export async function loadInputs(ctx: CaseContext) {
 	const rows = await listCaseObjects(ctx.caseId, ['input']);
 	const mine: InputVersion[] = [];
 	const shared: InputVersion[] = [];
+	const files: InputFile[] = [];
 	for (const row of rows) {
 		if (row.deleted) continue;
+		if (isFileRow(row)) {
+			files.push(await readInputFile(ctx, row));
+			continue;
+		}
 		const input = await readVersion(ctx, row);
 		(row.authorId === ctx.me.userId ? mine : shared).push(input);
 	}
 	// One input per party; if two devices both started one, the newest is theirs to keep.
 	mine.sort((a, b) => b.createdAt - a.createdAt);
-	return { mine: mine[0] ?? null, shared };
+	files.sort((a, b) => a.createdAt - b.createdAt);
+	return { mine: mine[0] ?? null, shared, files };
 }
 
 /** Versions of an input I may open, newest first. */
@@ -125,8 +135,14 @@ export async function submitInput(
 	});
 }
 
-/** A tombstone: the server then deletes every earlier version's body and every wrap. */
-export async function deleteInput(ctx: CaseContext, input: InputVersion) {
+/**
+ * A tombstone: the server then deletes every earlier version's body and every wrap. Its files
+ * go first, so a deletion cut short leaves the input (to delete again), never a lone file.
+ */
+export async function deleteInput(ctx: CaseContext, input: InputVersion, files: InputFile[]) {
+	for (const f of files) {
+		if (f.authorId === ctx.me.userId) await removeInputFile(ctx, f);
+	}
 	await putCaseObject(ctx, {
 		kind: 'input',
 		objectId: input.objectId,

@@ -8,8 +8,12 @@ export function markSeen(caseId: string, objectId: string, version: number) {
 	});
 }
 
-/** Several opened at once (a conversation): one request. */
-export function markAllSeen(caseId: string, objects: { objectId: string; version: number }[]) {
-	if (objects.length === 0) return Promise.resolve({ ok: true as const });
+/**
+ * Several opened at once (a conversation, the input page): one request. Only ids and versions
+ * are copied into it: callers pass what they just decrypted, which must never be posted.
+ */
+export function markAllSeen(caseId: string, opened: { objectId: string; version: number }[]) {
+	if (opened.length === 0) return Promise.resolve({ ok: true as const });
+	const objects = opened.map(({ objectId, version }) => ({ objectId, version }));
 	return postJson<{ ok: true }>(`/api/cases/${encodeURIComponent(caseId)}/seen`, { objects });
 }
