@@ -305,7 +305,9 @@ test('a survivor shares one of her messages with her supporter, who can speak fo
 	await expect
 		.poll(async () => (await relays()).map((r) => ({ ...r })))
 		.toEqual([{ from_id: wrenId, to_id: sageId, proposed_by: null, status: 'approved' }]);
-	await expect(first.getByRole('button', { name: 'Share with Sage' })).toBeEnabled();
+	// She is told it went, and is not offered the same share twice.
+	await expect(first.getByText('Shared with Sage. They can read this message now.')).toBeVisible();
+	await expect(first.getByText('Share with Sage…')).toHaveCount(0);
 	await expect(first.getByRole('alert')).toHaveCount(0);
 
 	// Sage finds it in their own conversation, marked as shared by Wren, with the file intact.
