@@ -12,7 +12,7 @@ import {
 	startUpload,
 	uploadStatus
 } from './attachments';
-import { listCaseEnvelopes, putCaseEnvelope } from './case-envelopes';
+import { addCaseWraps, listCaseEnvelopes, putCaseEnvelope } from './case-envelopes';
 import { setMyParticipation } from './case-notices';
 import { generateId } from './auth/tokens';
 import { expectProblem, useTestDb } from './test-db';
@@ -290,6 +290,43 @@ describe('attaching', () => {
 			'bad_request'
 		);
 		expect(await uploadRow(id)).toMatchObject({ objectId: null });
+	});
+});
+
+describe('a file added to input', () => {
+	test('reaches the readers its author adds later, and never the other side', async () => {
+		const { lead, caseId, survivor, responsible, supporter } = await caseWith([
+			'survivor',
+			'responsible',
+			'supporter'
+		]);
+		const { id, chunks } = await uploaded(survivor!, caseId);
+		await putCaseEnvelope(
+			survivor!.id,
+			caseId,
+			fakeEnvelope('input', 'file-1', survivor!, [lead], { attachment: id })
+		);
+		expect(await readChunk(lead.id, caseId, id, 1)).toEqual(chunks[1]);
+		// Her supporter was not chosen at first: nothing for them yet.
+		await expectProblem(readChunk(supporter!.id, caseId, id, 1), 404, 'not_found');
+		// Only she gives it to more readers, and only on her own side.
+		const wrap = (reader: User, wrapper: User) => ({
+			version: 1,
+			wraps: [{ reader: reader.id, wrapper: wrapper.id, box: 'A'.repeat(100) }]
+		});
+		await expectProblem(
+			addCaseWraps(lead.id, caseId, 'file-1', wrap(supporter!, lead)),
+			403,
+			'forbidden'
+		);
+		await expectProblem(
+			addCaseWraps(survivor!.id, caseId, 'file-1', wrap(responsible!, survivor!)),
+			403,
+			'reader_not_allowed'
+		);
+		await addCaseWraps(survivor!.id, caseId, 'file-1', wrap(supporter!, survivor!));
+		expect(await readChunk(supporter!.id, caseId, id, 1)).toEqual(chunks[1]);
+		await expectProblem(readChunk(responsible!.id, caseId, id, 1), 404, 'not_found');
 	});
 });
 
