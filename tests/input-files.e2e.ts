@@ -528,7 +528,7 @@ test('a statement recorded on the input page reaches the facilitators sealed, an
 		await expect(speaker.getByText('Sent. Only the people you chose can read it.')).toBeVisible();
 
 		const files = speaker.getByRole('region', { name: 'Files with your answers' });
-		await files.getByRole('button', { name: 'Record a voice message' }).click();
+		await files.getByRole('button', { name: 'Record a statement' }).click();
 		await expect(files.getByRole('status').filter({ hasText: 'Recording: 0:02' })).toBeVisible({
 			timeout: 10_000
 		});

@@ -205,6 +205,30 @@ describe('new to read', () => {
 		expect((await waitingFor(lead.id, T + 120)).items).toEqual([]);
 	});
 
+	test("a party's answers and the files added to them are one piece of news", async () => {
+		const { lead, survivor, caseId } = await caseWithSurvivor();
+		await chooseMode(survivor, caseId);
+		// Files are input objects of their own (their attachment is not needed here).
+		for (const [id, at] of [
+			['in-w', 10],
+			['file-1', 11],
+			['file-2', 12]
+		] as const) {
+			await putCaseEnvelope(survivor.id, caseId, envelope('input', id, survivor, [lead]), T + at);
+		}
+		expect(await waitingFor(lead.id, T + 20)).toMatchObject({
+			unread: 1,
+			items: [{ kind: 'new', objectId: 'file-2', version: 1, unread: true, at: T + 12 }]
+		});
+		expect(await unreadByCase(lead.id, [caseId], T + 20)).toEqual(new Map([[caseId, 1]]));
+		// Opening the page marks each seen; one left unopened keeps the news new.
+		await markSeen(lead.id, caseId, 'in-w', 1, T + 30);
+		await markSeen(lead.id, caseId, 'file-2', 1, T + 30);
+		expect((await waitingFor(lead.id, T + 40)).unread).toBe(1);
+		await markSeen(lead.id, caseId, 'file-1', 1, T + 30);
+		expect((await waitingFor(lead.id, T + 40)).unread).toBe(0);
+	});
+
 	test('interim summaries reach the survivor, comments the facilitators; others see neither', async () => {
 		const { lead, survivor, caseId } = await caseWithSurvivor();
 		await chooseMode(survivor, caseId);

@@ -158,6 +158,7 @@ async function newsFor(db: Reader, userId: string, caseIds: string[], now: numbe
 			version: caseEnvelopes.version,
 			kind: caseEnvelopes.kind,
 			createdAt: caseEnvelopes.createdAt,
+			authorId: caseEnvelopes.authorId,
 			authorName: caseMembers.displayName,
 			seen: caseSeen.version
 		})
@@ -185,6 +186,39 @@ async function newsFor(db: Reader, userId: string, caseIds: string[], now: numbe
 				or(notSeen, gte(caseEnvelopes.createdAt, since), gte(caseSeen.seenAt, since))
 			)
 		);
+}
+
+type News = Awaited<ReturnType<typeof newsFor>>[number];
+
+/**
+ * A party's answers and the files they added to them (each its own `input` object) are one
+ * piece of news per author: the newest, new if any part is, "updated" if any was revised.
+ */
+function onePerAuthor(news: News[]): (News & { unread: boolean })[] {
+	const out: (News & { unread: boolean })[] = [];
+	const inputs = new Map<string, News & { unread: boolean }>();
+	for (const n of news) {
+		const unread = n.seen === null || n.seen < n.version;
+		if (n.kind !== 'input') {
+			out.push({ ...n, unread });
+			continue;
+		}
+		const key = `${n.caseId} ${n.authorId}`;
+		const had = inputs.get(key);
+		if (!had) {
+			const item = { ...n, unread };
+			inputs.set(key, item);
+			out.push(item);
+			continue;
+		}
+		had.unread ||= unread;
+		had.version = Math.max(had.version, n.version);
+		if (n.createdAt > had.createdAt) {
+			had.createdAt = n.createdAt;
+			had.objectId = n.objectId;
+		}
+	}
+	return out;
 }
 
 function noticesFor(db: Reader, caseIds: string[]) {
@@ -240,13 +274,13 @@ export async function waitingFor(
 	});
 	const items: WaitingItem[] = [];
 
-	for (const n of news) {
+	for (const n of onePerAuthor(news)) {
 		const kind = n.kind as NewsKind;
 		items.push({
 			kind: 'new',
 			...base(n.caseId),
 			href: objectHref(n.caseId, kind),
-			unread: n.seen === null || n.seen < n.version,
+			unread: n.unread,
 			objectKind: kind,
 			objectId: n.objectId,
 			version: n.version,
@@ -331,8 +365,8 @@ export async function unreadByCase(
 ): Promise<Map<string, number>> {
 	const out = new Map<string, number>();
 	if (caseIds.length === 0) return out;
-	for (const n of await newsFor(db, userId, caseIds, now)) {
-		if (n.seen === null || n.seen < n.version) out.set(n.caseId, (out.get(n.caseId) ?? 0) + 1);
+	for (const n of onePerAuthor(await newsFor(db, userId, caseIds, now))) {
+		if (n.unread) out.set(n.caseId, (out.get(n.caseId) ?? 0) + 1);
 	}
 	for (const c of await messageCounts(db, userId, caseIds)) {
 		if (c.unread > 0) out.set(c.caseId, (out.get(c.caseId) ?? 0) + c.unread);
