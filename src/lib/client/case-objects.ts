@@ -29,7 +29,8 @@ export type CaseKind =
 	| 'interim-summary'
 	| 'interim-comment'
 	| 'conversation'
-	| 'relay';
+	| 'relay'
+	| 'meeting';
 
 export type StoredCaseObject = {
 	v: 1;
@@ -180,7 +181,8 @@ const FOLLOW_FACILITATORS: CaseKind[] = [
 	'interim-summary',
 	'interim-comment',
 	'conversation',
-	'relay'
+	'relay',
+	'meeting'
 ];
 
 /**

@@ -34,6 +34,13 @@ export type AuditAction =
 	| 'relay.declined'
 	| 'relay.withdrawn'
 	| 'relay.shared'
+	| 'meeting.scheduled'
+	| 'meeting.moved'
+	| 'meeting.cancelled'
+	| 'meeting.answered'
+	| 'poll.opened'
+	| 'poll.answered'
+	| 'poll.closed'
 	| 'template.created'
 	| 'template.updated'
 	| 'template.in_use'
@@ -42,7 +49,8 @@ export type AuditAction =
 export type AuditEntry = {
 	actorId: string | null;
 	action: AuditAction;
-	objectType?: 'user' | 'passkey' | 'link' | 'org' | 'device' | 'case' | 'template';
+	objectType?:
+		'user' | 'passkey' | 'link' | 'org' | 'device' | 'case' | 'template' | 'meeting' | 'poll';
 	objectId?: string | null;
 };
 

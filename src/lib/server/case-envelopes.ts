@@ -1,6 +1,14 @@
 import { and, desc, eq, inArray, max } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
-import { attachments, caseEnvelopes, caseMembers, caseWraps, type CaseMember } from './db/schema';
+import {
+	attachments,
+	caseEnvelopes,
+	caseMembers,
+	caseWraps,
+	meetingInvitees,
+	meetings,
+	type CaseMember
+} from './db/schema';
 import { caseAccess } from './case-access';
 import { attachIn } from './attachments';
 import { Problem } from './problem';
@@ -38,7 +46,9 @@ const AUTHORS: Record<CaseKind, readonly CaseRoleName[]> = {
 	// Narrowed by subject below: a participant writes only in their own conversation.
 	conversation: ['facilitator', 'survivor', 'responsible', 'supporter', 'community'],
 	// Made only through relays.ts, when the author approves or shares (or by them, to delete).
-	relay: ['survivor', 'responsible', 'supporter', 'community']
+	relay: ['survivor', 'responsible', 'supporter', 'community'],
+	// A meeting's place, link and agenda: its object id is the meeting's id.
+	meeting: ['facilitator']
 };
 
 type Roster = Map<string, Pick<CaseMember, 'userId' | 'role' | 'supports' | 'status'>>;
@@ -67,6 +77,8 @@ export function mayReadKind(
 	if (kind === 'relay') {
 		return reader.role === 'facilitator' || readerId === authorId || readerId === subject;
 	}
+	// Any member may be invited; checkMeetingReaders narrows it to this meeting's invitees.
+	if (kind === 'meeting') return true;
 	if (kind === 'interim-summary' || kind === 'interim-comment') {
 		return reader.role === 'facilitator' || reader.role === 'survivor';
 	}
@@ -138,6 +150,9 @@ export async function putCaseEnvelopeIn(
 	const roster = await rosterIn(tx, caseId);
 	checkSubject(input, actorId, access.member.role, roster);
 	checkWraps(input.kind, actorId, actorId, input.subject, input.wraps, roster);
+	if (input.kind === 'meeting' && !input.deleted) {
+		await checkMeetingReaders(tx, caseId, input.objectId, input.wraps, roster);
+	}
 	if (input.attachment && input.deleted) throw new Problem(400, 'bad_request');
 
 	const [first] = await tx
@@ -197,6 +212,34 @@ export async function putCaseEnvelopeIn(
 		}))
 	);
 	if (input.attachment) await attachIn(tx, actorId, caseId, input.attachment, input);
+}
+
+/**
+ * A meeting's details are for the facilitators and that meeting's invitees only: the server
+ * knows who is invited (DESIGN §5), so it keeps everyone else's wraps out.
+ */
+async function checkMeetingReaders(
+	tx: Tx,
+	caseId: string,
+	meetingId: string,
+	wraps: readonly WrapInput[],
+	roster: Roster
+) {
+	const [meeting] = await tx
+		.select({ id: meetings.id })
+		.from(meetings)
+		.where(and(eq(meetings.id, meetingId), eq(meetings.caseId, caseId)));
+	if (!meeting) throw new Problem(404, 'meeting_not_found');
+	const invited = await tx
+		.select({ userId: meetingInvitees.userId })
+		.from(meetingInvitees)
+		.where(eq(meetingInvitees.meetingId, meetingId));
+	const ids = new Set(invited.map((i) => i.userId));
+	for (const w of wraps) {
+		if (roster.get(w.reader)?.role !== 'facilitator' && !ids.has(w.reader)) {
+			throw new Problem(403, 'reader_not_allowed');
+		}
+	}
 }
 
 /**
@@ -263,6 +306,7 @@ export async function addCaseWraps(
 		if (!mayAdd) throw new Problem(403, 'forbidden');
 		const roster = await rosterIn(tx, caseId);
 		checkWraps(kind, actorId, row.authorId, row.subject, body.wraps, roster);
+		if (kind === 'meeting') await checkMeetingReaders(tx, caseId, objectId, body.wraps, roster);
 		await tx
 			.insert(caseWraps)
 			.values(

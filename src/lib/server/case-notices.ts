@@ -14,6 +14,8 @@ import { caseAccess, facilitatorAccess } from './case-access';
 import { addPendingIn, type PendingChangeJson } from './case-log';
 import { auditIn } from './audit';
 import { Problem } from './problem';
+import { dropFromUpcomingIn } from './meetings';
+import { dropFromOpenPollsIn } from './meeting-polls';
 
 /**
  * Safety signals and participation changes: content-free notices that reach the case's
@@ -188,6 +190,11 @@ export async function setMyParticipation(
 			value: `${userId} ${kind}`
 		});
 		if (to === 'withdrawn') await leaveLogIn(tx, member, now);
+		// Paused or gone: nothing still to come keeps them, and the facilitators are told.
+		if (to !== 'active') {
+			await dropFromUpcomingIn(tx, caseId, userId, now);
+			await dropFromOpenPollsIn(tx, caseId, userId);
+		}
 		await auditIn(
 			tx,
 			{

@@ -10,6 +10,8 @@ import { auditIn } from './audit';
 import { Problem } from './problem';
 import type { SessionUser } from './auth/session';
 import type { CaseEnvelopeInput, CaseRoleName, LogEntryInput, Stage } from './validation/cases';
+import { dropFromUpcomingIn } from './meetings';
+import { dropFromOpenPollsIn } from './meeting-polls';
 
 /**
  * Cases as the server knows them: a short reference, who is in them with which role, stages as
@@ -369,6 +371,8 @@ export async function removeFromCasesIn(tx: Tx, userId: string, now: number) {
 			value: `${userId} removed`
 		});
 		await leaveLogIn(tx, m, now);
+		await dropFromUpcomingIn(tx, m.caseId, userId, now);
+		await dropFromOpenPollsIn(tx, m.caseId, userId);
 	}
 }
 

@@ -546,7 +546,155 @@ export const relays = sqliteTable(
 	(t) => [index('relays_case_idx').on(t.caseId, t.fromId)]
 );
 
+export const MEETING_KINDS = ['preparation', 'circle', 'check-in', 'readiness'] as const;
+
+/**
+ * A meeting of some of a case's people: when (UTC, with the IANA zone it was planned in), how
+ * long, who. Readable structure (DESIGN §5), so the server can keep the scheduling rules; the
+ * place, link and agenda are a `meeting` case object with the meeting's id as its object id,
+ * sealed for the facilitators and the invitees only.
+ */
+export const meetings = sqliteTable(
+	'meetings',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: MEETING_KINDS }).notNull(),
+		startsAt: integer('starts_at').notNull(),
+		durationMin: integer('duration_min').notNull(),
+		timeZone: text('time_zone').notNull(),
+		status: text('status', { enum: ['scheduled', 'cancelled'] })
+			.notNull()
+			.default('scheduled'),
+		// The availability poll it was picked from, if any.
+		pollId: text('poll_id'),
+		createdBy: text('created_by').notNull(),
+		createdAt: integer('created_at').notNull(),
+		changedAt: integer('changed_at').notNull()
+	},
+	(t) => [index('meetings_case_idx').on(t.caseId, t.startsAt)]
+);
+
+/**
+ * Who is invited, their answer, and for a circle with both parties their own arrival and
+ * departure: minutes after the start they arrive, minutes before the end they leave. Each
+ * person is told only their own times.
+ */
+export const meetingInvitees = sqliteTable(
+	'meeting_invitees',
+	{
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
+		rsvp: text('rsvp', { enum: ['pending', 'attending', 'not_attending', 'need_to_talk'] })
+			.notNull()
+			.default('pending'),
+		rsvpAt: integer('rsvp_at'),
+		arriveAfterMin: integer('arrive_after_min').notNull().default(0),
+		leaveBeforeMin: integer('leave_before_min').notNull().default(0)
+	},
+	(t) => [
+		primaryKey({ columns: [t.meetingId, t.userId] }),
+		index('meeting_invitees_user_idx').on(t.userId)
+	]
+);
+
+/** Finding a time: facilitators propose slots, each invitee answers for each. */
+export const meetingPolls = sqliteTable(
+	'meeting_polls',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: MEETING_KINDS }).notNull(),
+		durationMin: integer('duration_min').notNull(),
+		timeZone: text('time_zone').notNull(),
+		status: text('status', { enum: ['open', 'closed'] })
+			.notNull()
+			.default('open'),
+		// The meeting made from the slot the facilitators picked.
+		meetingId: text('meeting_id'),
+		createdBy: text('created_by').notNull(),
+		createdAt: integer('created_at').notNull(),
+		closedAt: integer('closed_at')
+	},
+	(t) => [index('meeting_polls_case_idx').on(t.caseId)]
+);
+
+export const pollSlots = sqliteTable(
+	'poll_slots',
+	{
+		pollId: text('poll_id')
+			.notNull()
+			.references(() => meetingPolls.id, { onDelete: 'cascade' }),
+		idx: integer('idx').notNull(),
+		startsAt: integer('starts_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.pollId, t.idx] })]
+);
+
+/**
+ * An invitee of a poll, when they answered and, for a meeting with both parties, the
+ * survivor's own consent to this meeting (null until asked and answered).
+ */
+export const pollInvitees = sqliteTable(
+	'poll_invitees',
+	{
+		pollId: text('poll_id')
+			.notNull()
+			.references(() => meetingPolls.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
+		answeredAt: integer('answered_at'),
+		jointConsent: text('joint_consent', { enum: ['yes', 'no'] })
+	},
+	(t) => [
+		primaryKey({ columns: [t.pollId, t.userId] }),
+		index('poll_invitees_user_idx').on(t.userId)
+	]
+);
+
+export const pollAnswers = sqliteTable(
+	'poll_answers',
+	{
+		pollId: text('poll_id')
+			.notNull()
+			.references(() => meetingPolls.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
+		idx: integer('idx').notNull(),
+		answer: text('answer', { enum: ['yes', 'if_need_be', 'no'] }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.pollId, t.userId, t.idx] })]
+);
+
+/**
+ * Content-free news about meetings for one person's "waiting for you" page: a meeting they are
+ * invited to was scheduled, moved or cancelled; for facilitators, someone left upcoming ones.
+ */
+export const meetingNotices = sqliteTable(
+	'meeting_notices',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		meetingId: text('meeting_id').notNull(),
+		userId: text('user_id').notNull(),
+		kind: text('kind', { enum: ['scheduled', 'moved', 'cancelled', 'dropped'] }).notNull(),
+		// For `dropped`: who left the meeting (they paused or withdrew).
+		aboutId: text('about_id'),
+		createdAt: integer('created_at').notNull(),
+		seenAt: integer('seen_at')
+	},
+	(t) => [index('meeting_notices_user_idx').on(t.userId, t.seenAt)]
+);
+
 export type FormTemplateRow = typeof formTemplates.$inferSelect;
+export type Meeting = typeof meetings.$inferSelect;
+export type MeetingInvitee = typeof meetingInvitees.$inferSelect;
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseMember = typeof caseMembers.$inferSelect;
 

@@ -68,7 +68,8 @@ export const caseEnvelope = v.strictObject({
 		'interim-summary',
 		'interim-comment',
 		'conversation',
-		'relay'
+		'relay',
+		'meeting'
 	]),
 	objectId: id,
 	version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
