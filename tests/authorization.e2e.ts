@@ -144,6 +144,47 @@ const toward = (
 /** A sealed chunk as a browser PUTs it: raw bytes of exactly this length. */
 const chunkOf = (length: number) => new Blob([b64(length)]);
 const decide = (decision: 'decline' | 'withdraw') => () => ({ decision });
+const meetingsOf = (s: Seed, caseId = c1(s)) => `/api/cases/${caseId}/meetings`;
+const pollsOf = (s: Seed, caseId = c1(s)) => `/api/cases/${caseId}/polls`;
+type MeetingName = 'preparation' | 'readiness' | 'cancelled';
+const meeting = (s: Seed, name: MeetingName, caseId = c1(s)) =>
+	`${meetingsOf(s, caseId)}/${s.meetings[name].id}`;
+const poll = (s: Seed, name: 'open' | 'closed', caseId = c1(s)) =>
+	`${pollsOf(s, caseId)}/${s.polls[name].id}`;
+/** An hour from `days` after the seed's now, in the seed's zone. */
+const hourIn = (s: Seed, days: number) => {
+	const startsAt = s.now + days * 86_400_000;
+	return { startsAt, endsAt: startsAt + 3_600_000, timeZone: s.meetings.zone };
+};
+const invited = (...people: SeedPerson[]) =>
+	people.map((p) => ({ userId: p.id, arriveAfterMin: 0, leaveBeforeMin: 0 }));
+/** A preparation meeting of `me` and the survivor, as a facilitator's browser schedules it. */
+const newMeeting = (s: Seed, me: SeedPerson) => ({
+	id: s.fresh.meetingId,
+	kind: 'preparation',
+	...hourIn(s, 4),
+	invitees: invited(me, s.people.survivor)
+});
+const newPoll = (s: Seed, me: SeedPerson) => ({
+	id: s.fresh.pollId,
+	kind: 'preparation',
+	durationMin: 60,
+	timeZone: s.meetings.zone,
+	slots: [8, 9].map((days) => hourIn(s, days).startsAt),
+	invitees: [me.id, s.people.survivor.id]
+});
+const rsvp = () => ({ action: 'answer', rsvp: 'attending' });
+const move = (s: Seed) => ({ action: 'move', ...hourIn(s, 5) });
+const cancel = () => ({ action: 'cancel' });
+const pollAnswers = () => ({
+	action: 'answer',
+	answers: [
+		{ idx: 0, answer: 'if_need_be' },
+		{ idx: 1, answer: 'yes' }
+	]
+});
+const pick = (s: Seed) => ({ action: 'pick', idx: 0, meetingId: s.fresh.meetingId, stagger: [] });
+const close = () => ({ action: 'close' });
 
 const ROWS: Row[] = [
 	...page('cases list', () => '/cases', { scope: 'app', allowed: SIGNED_IN }),
@@ -255,6 +296,11 @@ const ROWS: Row[] = [
 		scope: 'case',
 		allowed: MEMBERS
 	}),
+	// At most eight kinds in one request: meeting details are asked for on their own.
+	api('GET', 'envelopes of meeting details', (s) => `${envelopes(s)}?kind=meeting`, {
+		scope: 'case',
+		allowed: MEMBERS
+	}),
 	// Members without a wrap get an empty list, as for an object that does not exist.
 	api('GET', 'versions of the summary', (s) => `${envelopes(s)}/summary`, {
 		scope: 'case',
@@ -268,7 +314,8 @@ const ROWS: Row[] = [
 			['survivorInput', ['survivor', 'lead', 'coFacilitator', 'supporter']],
 			['responsibleInput', ['responsible', 'lead', 'coFacilitator']],
 			['interimSummary', ['lead', 'coFacilitator', 'survivor']],
-			['interimComment', ['survivor', 'lead']]
+			['interimComment', ['survivor', 'lead']],
+			['preparationDetails', ['lead', 'coFacilitator', 'survivor', 'supporter']]
 		] as const
 	).map(([object, allowed]) =>
 		api(
@@ -546,6 +593,145 @@ const ROWS: Row[] = [
 		})
 	),
 
+	// Meetings (DESIGN §5): times, people and answers in the clear. Members see what they are
+	// invited to (facilitators, all of it); facilitators plan; each invitee answers for themselves.
+	api('GET', 'meetings and polls of the case', (s) => meetingsOf(s), {
+		scope: 'case',
+		allowed: MEMBERS
+	}),
+	api('GET', 'my meetings to come', () => '/api/meetings', { scope: 'app', allowed: SIGNED_IN }),
+	// The one asking invites themselves and the survivor (a facilitator must be among them).
+	api('POST', 'schedule a preparation meeting', (s) => meetingsOf(s), {
+		body: (s, me) => newMeeting(s, me),
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	...(
+		[
+			['move', move, FACILITATORS],
+			['cancel', cancel, FACILITATORS],
+			// Not invited, the co-facilitator has nothing to answer (404, as for no meeting).
+			['answer', rsvp, ['lead', 'survivor', 'supporter']]
+		] as const
+	).map(([what, body, allowed]) =>
+		api('POST', `${what} the preparation meeting`, (s) => meeting(s, 'preparation'), {
+			body,
+			scope: 'case',
+			allowed
+		})
+	),
+	api('POST', 'answer the readiness call', (s) => meeting(s, 'readiness'), {
+		body: rsvp,
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	// A cancelled meeting takes no more changes or answers: its facilitators and invitees meet 409.
+	...(
+		[
+			['move', move],
+			['answer', rsvp]
+		] as const
+	).map(([what, body]) =>
+		api('POST', `${what} the cancelled meeting`, (s) => meeting(s, 'cancelled'), {
+			body,
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [409]
+		})
+	),
+	api('POST', 'open a poll', (s) => pollsOf(s), {
+		body: (s, me) => newPoll(s, me),
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	api('POST', 'answer the open poll', (s) => poll(s, 'open'), {
+		body: pollAnswers,
+		scope: 'case',
+		allowed: ['lead', 'survivor', 'supporter']
+	}),
+	// Consent is asked only of a survivor, only about a meeting with both parties: a 400 to invitees.
+	api('POST', 'consent in a poll without the other side', (s) => poll(s, 'open'), {
+		body: () => ({ ...pollAnswers(), jointConsent: 'yes' }),
+		scope: 'case',
+		allowed: [],
+		alsoRefused: [400]
+	}),
+	api('POST', 'pick a slot of the open poll', (s) => poll(s, 'open'), {
+		body: pick,
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	api('POST', 'close the open poll', (s) => poll(s, 'open'), {
+		body: close,
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	...(
+		[
+			['answer', pollAnswers],
+			['pick a slot of', pick],
+			['close', close]
+		] as const
+	).map(([what, body]) =>
+		api('POST', `${what} the closed poll`, (s) => poll(s, 'closed'), {
+			body,
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [409]
+		})
+	),
+	// A meeting's place and agenda: sealed by facilitators for its invitees, nobody else.
+	api(
+		'PUT',
+		'meeting details for its survivor',
+		(s) => `${envelopes(s)}/${s.meetings.preparation.id}`,
+		{
+			body: (s, me) =>
+				sealed(me, 'meeting', s.meetings.preparation.id, 2, { readers: [s.people.survivor.id] }),
+			scope: 'case',
+			allowed: FACILITATORS
+		}
+	),
+	api(
+		'PUT',
+		'meeting details for the responsible party (not invited)',
+		(s) => `${envelopes(s)}/${s.meetings.preparation.id}`,
+		{
+			body: (s, me) =>
+				sealed(me, 'meeting', s.meetings.preparation.id, 2, {
+					readers: [s.people.responsible.id]
+				}),
+			scope: 'case',
+			allowed: []
+		}
+	),
+	...(
+		[
+			['take back the meeting details (tombstone)', [], FACILITATORS],
+			['a tombstone of the meeting details for the responsible party', ['responsible'], []]
+		] as const
+	).map(([name, readers, allowed]) =>
+		api('PUT', name, (s) => `${envelopes(s)}/${s.meetings.preparation.id}`, {
+			body: (s, me) =>
+				sealed(me, 'meeting', s.meetings.preparation.id, 2, {
+					deleted: true,
+					readers: readers.map((p) => s.people[p].id)
+				}),
+			scope: 'case',
+			allowed
+		})
+	),
+	api(
+		'POST',
+		'wrap the meeting details for the responsible party (not invited)',
+		(s) => `${envelopes(s)}/${s.meetings.preparation.id}/wraps`,
+		{
+			body: (s, me) => moreWraps(me, s.people.responsible.id),
+			scope: 'case',
+			allowed: []
+		}
+	),
+
 	// An invite link: the token is the authorization (the invited person may have no account).
 	...page('invite page', (s) => `/join/${s.invite.token}`, { scope: 'link', allowed: ROLES }),
 	api('POST', 'join through the invite', (s) => `/api/join/${s.invite.token}`, {
@@ -627,6 +813,62 @@ const ROWS: Row[] = [
 		scope: 'other-case',
 		allowed: []
 	}),
+
+	// Case 1's meetings and polls through case 2, and case 2's plans for case 1's people.
+	api('GET', 'meetings and polls of case 2', (s) => meetingsOf(s, c2(s)), {
+		scope: 'other-case',
+		allowed: ['otherFacilitator']
+	}),
+	...(
+		[
+			['answer', rsvp],
+			['move', move],
+			['cancel', cancel]
+		] as const
+	).map(([what, body]) =>
+		api(
+			'POST',
+			`${what} the case-1 preparation meeting via case 2`,
+			(s) => meeting(s, 'preparation', c2(s)),
+			{ body, scope: 'other-case', allowed: [] }
+		)
+	),
+	...(
+		[
+			['answer', pollAnswers],
+			['pick a slot of', pick],
+			['close', close]
+		] as const
+	).map(([what, body]) =>
+		api('POST', `${what} the case-1 poll via case 2`, (s) => poll(s, 'open', c2(s)), {
+			body,
+			scope: 'other-case',
+			allowed: []
+		})
+	),
+	// Only the case's own people can be invited: 400 to its facilitator.
+	api('POST', 'a case-2 meeting with the case-1 survivor', (s) => meetingsOf(s, c2(s)), {
+		body: (s, me) => newMeeting(s, me),
+		scope: 'other-case',
+		allowed: [],
+		alsoRefused: [400]
+	}),
+	api('POST', 'a case-2 poll asking the case-1 survivor', (s) => pollsOf(s, c2(s)), {
+		body: (s, me) => newPoll(s, me),
+		scope: 'other-case',
+		allowed: [],
+		alsoRefused: [400]
+	}),
+	api(
+		'PUT',
+		'details of a case-1 meeting sealed in case 2',
+		(s) => `${envelopes(s, c2(s))}/${s.meetings.preparation.id}`,
+		{
+			body: (s, me) => sealed(me, 'meeting', s.meetings.preparation.id, 1),
+			scope: 'other-case',
+			allowed: []
+		}
+	),
 
 	// The organization's pages.
 	...page('admin page', () => '/admin', { scope: 'app', allowed: ['admin'] }),
@@ -845,7 +1087,29 @@ test('every role against every case resource: only the allowed succeed, the rest
 		],
 		['lead', (s) => `${files(s)}/${s.letter.id}/chunks/0`, seed.letter.chunks],
 		['survivor', relays, [seed.relay.id, seed.objects.relayProposal.objectId]],
-		['responsible', relays, [seed.approvedRelay.id]]
+		['responsible', relays, [seed.approvedRelay.id]],
+		[
+			'coFacilitator',
+			meetingsOf,
+			[
+				...(['preparation', 'readiness', 'cancelled'] as const).map((m) => seed.meetings[m].id),
+				...[seed.polls.open, seed.polls.closed].flatMap((p) => [p.id, String(p.answeredAt)]),
+				'"rsvp":"need_to_talk"',
+				seed.people.withdrawn.caseName ?? ''
+			]
+		],
+		[
+			'survivor',
+			meetingsOf,
+			[seed.meetings.preparation.id, seed.polls.open.id, String(seed.polls.open.answeredAt)]
+		],
+		['supporter', () => '/api/meetings', [seed.meetings.preparation.id]],
+		['supporter', (s) => `${envelopes(s)}?kind=meeting`, [seed.objects.preparationDetails.body]],
+		[
+			'responsible',
+			meetingsOf,
+			[seed.meetings.cancelled.id, seed.polls.closed.id, String(seed.polls.closed.answeredAt)]
+		]
 	];
 	for (const [role, path, markers] of found) {
 		const { text } = await send(api('GET', 'markers', path, rule), role);
@@ -897,5 +1161,87 @@ test("a participant's conversation list names only their own conversation", asyn
 			for (const p of PARTICIPANTS) expect(text).toContain(seed.people[p].id);
 			expect(text).not.toContain(seed.people.withdrawn.id);
 		}
+	}
+});
+
+test("each person's meetings and polls: only their invitations, and only their own answers", async () => {
+	const { preparation, readiness, cancelled } = seed.meetings;
+	const { open, closed } = seed.polls;
+	// What each is invited to, in time order (polls in the order they were opened).
+	const theirs: Partial<Record<Person, [string[], string[]]>> = {
+		survivor: [[preparation.id], [open.id]],
+		supporter: [[preparation.id], [open.id]],
+		responsible: [[cancelled.id], [closed.id]],
+		community: [[], []]
+	};
+	const all: [string[], string[]] = [
+		[readiness.id, preparation.id, cancelled.id],
+		[closed.id, open.id]
+	];
+	const rule = { scope: 'case', allowed: MEMBERS } as const;
+	const get = async (role: Role, path: Path) => {
+		const { status, text } = await send(api('GET', 'meetings', path, rule), role);
+		expect(status, `${role}: ${path(seed)}`).toBe(200);
+		return JSON.parse(text);
+	};
+	type Invitee = { userId: string; rsvp?: string; answers?: unknown; answeredAt?: unknown };
+	type Seen = { id: string; myRsvp: string | null; invitees: Invitee[] };
+	for (const role of [...PARTICIPANTS, ...FACILITATORS]) {
+		const me = seed.people[role].id;
+		const facilitator = (FACILITATORS as readonly Role[]).includes(role);
+		const [meetingIds, pollIds] = theirs[role] ?? all;
+		const inCase = await get(role, meetingsOf);
+		const mine = await get(role, () => '/api/meetings');
+		for (const [where, list] of [
+			['case', inCase.meetings],
+			['app', mine.meetings]
+		] as const) {
+			const seen = list as Seen[];
+			expect(
+				seen.map((m) => m.id),
+				`${role}: meetings (${where})`
+			).toEqual(meetingIds);
+			for (const m of seen) {
+				const invitees = m.invitees.map((i) => i.userId);
+				// Someone who left is named to the facilitators only.
+				expect(invitees.includes(seed.people.withdrawn.id), `${role}: ${m.id}`).toBe(
+					facilitator && m.id === cancelled.id
+				);
+				// Everyone's answer to the facilitators; to anyone else, only their own.
+				for (const i of m.invitees) expect(i.rsvp === undefined).toBe(!facilitator);
+				const own = seed.rows.meetingInvitees.find((i) => i.meetingId === m.id && i.userId === me);
+				expect(m.myRsvp).toBe(own?.rsvp ?? null);
+			}
+		}
+		const polls = inCase.polls as Seen[];
+		expect(
+			polls.map((p) => p.id),
+			`${role}: polls`
+		).toEqual(pollIds);
+		for (const p of polls) {
+			for (const i of p.invitees) {
+				const shown = i.answers !== undefined || i.answeredAt !== undefined;
+				expect(shown, `${role}: answers of ${i.userId} in ${p.id}`).toBe(
+					facilitator || i.userId === me
+				);
+				if (!facilitator) expect(i.userId).not.toBe(seed.people.withdrawn.id);
+			}
+		}
+	}
+	// Not invited, a member cannot tell a cancelled meeting from none; its invitees are told.
+	const answer = api('POST', 'answer', (s) => meeting(s, 'cancelled'), {
+		body: rsvp,
+		scope: 'case',
+		allowed: []
+	});
+	for (const role of ['responsible', 'coFacilitator', 'survivor', 'lead'] as const) {
+		const invitee = seed.rows.meetingInvitees.some(
+			(i) => i.meetingId === cancelled.id && i.userId === seed.people[role].id
+		);
+		expect((await send(answer, role)).status, role).toBe(invitee ? 409 : 404);
+	}
+	// People in no case of theirs with meetings hear of none.
+	for (const role of ['admin', 'otherFacilitator', 'withdrawn'] as const) {
+		expect((await get(role, () => '/api/meetings')).meetings).toEqual([]);
 	}
 });

@@ -15,7 +15,8 @@ import { generateToken, hashToken, sessionCookie, sessionRow } from './sessions'
  * The admin is in neither case. In case 1 the survivor and the responsible party each have a
  * conversation with the facilitators (the survivor's carries a letter, an attached file), the
  * survivor has an upload not sent yet, and two relays of her words to the responsible party:
- * one she approved, one proposed and waiting for her answer.
+ * one she approved, one proposed and waiting for her answer. Case 1 also has meetings and
+ * polls (see `meetings` and `polls` in the seed).
  */
 
 export const PEOPLE = [
@@ -281,6 +282,24 @@ export function makeSeed(now = Date.now()) {
 		body: b64(180),
 		wraps: Object.fromEntries(readers.map((r) => [r.id, b64(150)]))
 	});
+	// Meetings of case 1, all still to come (each an hour; times from `now`). The survivor and
+	// her supporter prepare with the lead; the facilitators have a readiness call; a check-in of
+	// the responsible party with the community member who later withdrew was cancelled before
+	// they left, so it still names them (as does a poll they were in, closed by then).
+	const zone = 'Europe/Berlin';
+	const preparation = { id: b64(22), startsAt: now + 3 * DAY };
+	const readiness = { id: b64(22), startsAt: now + 2 * DAY };
+	const cancelled = { id: b64(22), startsAt: now + 4 * DAY };
+	// Finding a time: an open poll for the next preparation meeting, answered by the survivor
+	// only, and a closed one the responsible party answered. When each answered (odd instants,
+	// so they can be spotted) goes only to facilitators and to the one who answered.
+	const openPoll = {
+		id: b64(22),
+		answeredAt: at(0.5) - 4321,
+		slots: [now + 5 * DAY, now + 6 * DAY]
+	};
+	const closedPoll = { id: b64(22), answeredAt: at(7.8) - 1234, slots: [at(7.5), at(7)] };
+
 	// Readers as DESIGN §4's table allows them. The co-facilitator joined after the summary and
 	// the survivor's comment were written: nobody has wrapped those two for them yet.
 	const survivorSide = [survivor, lead, co, supporter, withdrawn];
@@ -324,6 +343,13 @@ export function makeSeed(now = Date.now()) {
 			[survivor, responsible, lead, co],
 			responsible
 		),
+		// The preparation meeting's place and agenda: for the facilitators and its invitees.
+		preparationDetails: envelope(case1.id, preparation.id, 'meeting', lead, [
+			lead,
+			co,
+			survivor,
+			supporter
+		]),
 		case2Summary: envelope(case2.id, 'summary', 'case-summary', other, [other])
 	};
 	const envelopes = Object.values(objects);
@@ -384,6 +410,69 @@ export function makeSeed(now = Date.now()) {
 		size: 600,
 		updatedAt: at(1)
 	};
+
+	const meetingRow = (
+		m: { id: string; startsAt: number },
+		kind: t.Meeting['kind'],
+		by: SeedPerson,
+		createdAt: number,
+		status: t.Meeting['status'] = 'scheduled'
+	) => ({
+		id: m.id,
+		caseId: case1.id,
+		kind,
+		startsAt: m.startsAt,
+		durationMin: 60,
+		timeZone: zone,
+		status,
+		pollId: null,
+		createdBy: by.id,
+		createdAt,
+		changedAt: status === 'cancelled' ? at(6) : createdAt
+	});
+	type Rsvp = t.MeetingInvitee['rsvp'];
+	const invitee = (m: { id: string }, p: SeedPerson, rsvp: Rsvp = 'pending', rsvpAt?: number) => ({
+		meetingId: m.id,
+		userId: p.id,
+		rsvp,
+		rsvpAt: rsvpAt ?? null,
+		arriveAfterMin: 0,
+		leaveBeforeMin: 0
+	});
+	const pollRow = (
+		poll: { id: string },
+		kind: t.Meeting['kind'],
+		by: SeedPerson,
+		createdAt: number,
+		closedAt: number | null = null
+	) => ({
+		id: poll.id,
+		caseId: case1.id,
+		kind,
+		durationMin: 60,
+		timeZone: zone,
+		status: closedAt ? ('closed' as const) : ('open' as const),
+		meetingId: null,
+		createdBy: by.id,
+		createdAt,
+		closedAt
+	});
+	const asked = (poll: { id: string }, p: SeedPerson, answeredAt: number | null = null) => ({
+		pollId: poll.id,
+		userId: p.id,
+		answeredAt,
+		jointConsent: null
+	});
+	type PollAnswer = 'yes' | 'if_need_be' | 'no';
+	const answered = (poll: { id: string }, p: SeedPerson, answers: PollAnswer[]) =>
+		answers.map((answer, idx) => ({ pollId: poll.id, userId: p.id, idx, answer }));
+	const notice = (
+		id: number,
+		m: { id: string },
+		p: SeedPerson,
+		kind: 'scheduled' | 'cancelled',
+		createdAt: number
+	) => ({ id, caseId: case1.id, meetingId: m.id, userId: p.id, kind, createdAt });
 
 	const rows = {
 		settings: [{ key: 'deployment.id', value: b64(22) }],
@@ -464,6 +553,46 @@ export function makeSeed(now = Date.now()) {
 			relayRow(relay.id, objects.relayProposal, null, at(1))
 		],
 		personalEnvelopes: [draft],
+		meetings: [
+			meetingRow(preparation, 'preparation', lead, at(1)),
+			meetingRow(readiness, 'readiness', co, at(3)),
+			meetingRow(cancelled, 'check-in', co, at(9), 'cancelled')
+		],
+		meetingInvitees: [
+			// Her answer: facilitators are shown everyone's, an invitee only their own.
+			invitee(preparation, lead, 'attending', at(1)),
+			invitee(preparation, survivor, 'need_to_talk', at(0.5)),
+			invitee(preparation, supporter),
+			invitee(readiness, co, 'attending', at(3)),
+			invitee(readiness, lead),
+			invitee(cancelled, co),
+			invitee(cancelled, responsible, 'attending', at(8)),
+			invitee(cancelled, withdrawn)
+		],
+		meetingPolls: [
+			pollRow(openPoll, 'preparation', lead, at(1)),
+			pollRow(closedPoll, 'check-in', co, at(8), at(6))
+		],
+		pollSlots: [openPoll, closedPoll].flatMap((poll) =>
+			poll.slots.map((startsAt, idx) => ({ pollId: poll.id, idx, startsAt }))
+		),
+		pollInvitees: [
+			asked(openPoll, lead),
+			asked(openPoll, survivor, openPoll.answeredAt),
+			asked(openPoll, supporter),
+			asked(closedPoll, co),
+			asked(closedPoll, responsible, closedPoll.answeredAt),
+			asked(closedPoll, withdrawn)
+		],
+		pollAnswers: [
+			...answered(openPoll, survivor, ['yes', 'if_need_be']),
+			...answered(closedPoll, responsible, ['no', 'yes'])
+		],
+		meetingNotices: [
+			notice(1, preparation, survivor, 'scheduled', at(1)),
+			notice(2, preparation, supporter, 'scheduled', at(1)),
+			notice(3, cancelled, responsible, 'cancelled', at(6))
+		],
 		// Questions only (no answers): one template in use for each party.
 		formTemplates: (['survivor', 'responsible'] as const).map((audience) => ({
 			id: b64(22),
@@ -495,7 +624,25 @@ export function makeSeed(now = Date.now()) {
 		...[relay.id, objects.relayProposal.objectId, objects.approvedProposal.objectId].map(
 			(value) => ({ value, readers: Object.keys(objects.relayProposal.wraps) })
 		),
-		{ value: approvedRelay.id, readers: Object.keys(objects.relayed.wraps) }
+		{ value: approvedRelay.id, readers: Object.keys(objects.relayed.wraps) },
+		// A meeting or poll reaches its case's facilitators and its invitees only, and an answer
+		// only the facilitators and the one who gave it. Everyone's answer to a meeting comes as
+		// `rsvp` (facilitators only); an invitee's own as `myRsvp`.
+		...(
+			[
+				[preparation.id, [survivor, supporter]],
+				[readiness.id, []],
+				[cancelled.id, [responsible]],
+				[openPoll.id, [survivor, supporter]],
+				[closedPoll.id, [responsible]],
+				[String(openPoll.answeredAt), [survivor]],
+				[String(closedPoll.answeredAt), [responsible]],
+				['"rsvp":"need_to_talk"', []]
+			] as const
+		).map(([value, invited]) => ({
+			value,
+			readers: [lead.id, co.id, ...invited.map((p) => p.id)]
+		}))
 	];
 
 	return {
@@ -521,13 +668,23 @@ export function makeSeed(now = Date.now()) {
 		relay,
 		/** An earlier relay she approved: the responsible party has it. */
 		approvedRelay,
+		/**
+		 * Case 1's meetings: a preparation meeting of the lead, the survivor and her supporter; a
+		 * readiness call of the facilitators; a cancelled check-in of the co-facilitator, the
+		 * responsible party and the person who withdrew. All an hour long, in `zone`.
+		 */
+		meetings: { zone, preparation, readiness, cancelled },
+		/** An open poll (lead, survivor, supporter; she answered) and a closed one. */
+		polls: { open: openPoll, closed: closedPoll },
 		/** Ids nothing uses yet, for requests that create something. */
 		fresh: {
 			caseId: b64(22),
 			inviteId: b64(22),
 			objectId: b64(22),
 			uploadId: b64(22),
-			relayId: b64(22)
+			relayId: b64(22),
+			meetingId: b64(22),
+			pollId: b64(22)
 		},
 		secrets,
 		rows
@@ -570,7 +727,14 @@ export async function applySeed(db: Client, seed: Seed) {
 		orm.insert(t.attachmentChunks).values(r.attachmentChunks),
 		orm.insert(t.relays).values(r.relays),
 		orm.insert(t.personalEnvelopes).values(r.personalEnvelopes),
-		orm.insert(t.formTemplates).values(r.formTemplates)
+		orm.insert(t.formTemplates).values(r.formTemplates),
+		orm.insert(t.meetings).values(r.meetings),
+		orm.insert(t.meetingInvitees).values(r.meetingInvitees),
+		orm.insert(t.meetingPolls).values(r.meetingPolls),
+		orm.insert(t.pollSlots).values(r.pollSlots),
+		orm.insert(t.pollInvitees).values(r.pollInvitees),
+		orm.insert(t.pollAnswers).values(r.pollAnswers),
+		orm.insert(t.meetingNotices).values(r.meetingNotices)
 	]);
 }
 

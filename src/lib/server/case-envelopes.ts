@@ -150,7 +150,8 @@ export async function putCaseEnvelopeIn(
 	const roster = await rosterIn(tx, caseId);
 	checkSubject(input, actorId, access.member.role, roster);
 	checkWraps(input.kind, actorId, actorId, input.subject, input.wraps, roster);
-	if (input.kind === 'meeting' && !input.deleted) {
+	// A tombstone too: a wrap of it would still tell its reader the meeting's id.
+	if (input.kind === 'meeting') {
 		await checkMeetingReaders(tx, caseId, input.objectId, input.wraps, roster);
 	}
 	if (input.attachment && input.deleted) throw new Problem(400, 'bad_request');

@@ -277,7 +277,8 @@ export async function pollsFor(userId: string, caseId: string): Promise<PollView
 				answeredAt: pollInvitees.answeredAt,
 				jointConsent: pollInvitees.jointConsent,
 				name: caseMembers.displayName,
-				role: caseMembers.role
+				role: caseMembers.role,
+				status: caseMembers.status
 			})
 			.from(pollInvitees)
 			.innerJoin(
@@ -297,7 +298,10 @@ export async function pollsFor(userId: string, caseId: string): Promise<PollView
 		rosterIn(db, caseId)
 	]);
 	return polls.map((p) => {
-		const people = invitees.filter((i) => i.pollId === p.id);
+		// Someone who left stays in a poll closed before they went; only facilitators see them.
+		const people = invitees.filter(
+			(i) => i.pollId === p.id && (facilitator || i.status === 'active' || i.status === 'paused')
+		);
 		return {
 			id: p.id,
 			kind: p.kind,

@@ -35,6 +35,8 @@ export type MeetingView = {
 	changedAt: number;
 };
 
+const PRESENT: readonly string[] = ['active', 'paused'];
+
 /**
  * Meetings ending after `from` that `userId` may see, in time order: in one case, or across
  * every case they are in.
@@ -88,7 +90,8 @@ export async function meetingsFor(
 			arriveAfterMin: meetingInvitees.arriveAfterMin,
 			leaveBeforeMin: meetingInvitees.leaveBeforeMin,
 			name: caseMembers.displayName,
-			role: caseMembers.role
+			role: caseMembers.role,
+			status: caseMembers.status
 		})
 		.from(meetingInvitees)
 		.innerJoin(meetings, eq(meetings.id, meetingInvitees.meetingId))
@@ -105,7 +108,11 @@ export async function meetingsFor(
 	const ledSet = new Set(led);
 	return rows.map((r) => {
 		const asFacilitator = ledSet.has(r.caseId);
-		const invited = people.filter((p) => p.meetingId === r.id);
+		// Someone who left stays on a meeting they were not dropped from (one cancelled or under
+		// way when they left); like the case's own list, only facilitators still see them.
+		const invited = people.filter(
+			(p) => p.meetingId === r.id && (asFacilitator || PRESENT.includes(p.status))
+		);
 		const mine = invited.find((p) => p.userId === userId);
 		const start = r.startsAt;
 		const end = r.startsAt + r.durationMin * 60_000;

@@ -249,10 +249,12 @@ export async function answerMeeting(
 ) {
 	await write(async (tx) => {
 		await caseAccess(userId, caseId, undefined, tx);
-		const row = await scheduledMeeting(tx, caseId, meetingId);
+		// Whether they are invited comes first: to anyone else the meeting does not exist, not
+		// even as one that was cancelled.
 		const mine = and(eq(meetingInvitees.meetingId, meetingId), eq(meetingInvitees.userId, userId));
 		const [invited] = await tx.select().from(meetingInvitees).where(mine);
 		if (!invited) throw new Problem(404, 'meeting_not_found');
+		const row = await scheduledMeeting(tx, caseId, meetingId);
 		if (row.startsAt + row.durationMin * 60_000 <= now) throw new Problem(409, 'meeting_over');
 		await tx.update(meetingInvitees).set({ rsvp, rsvpAt: now }).where(mine);
 		await auditIn(
