@@ -14,12 +14,39 @@ export async function parseForm<S extends v.GenericSchema>(
 	return result.success ? result.output : null;
 }
 
+/**
+ * Like parseForm, for forms where some fields repeat (checkboxes, a list of times): those come
+ * as arrays, every other field as its one value.
+ */
+export async function parseFormLists<S extends v.GenericSchema>(
+	request: Request,
+	schema: S,
+	lists: readonly string[]
+): Promise<v.InferOutput<S> | null> {
+	const data = await request.formData().catch(() => null);
+	if (!data) return null;
+	const fields: Record<string, unknown> = {};
+	for (const key of new Set(data.keys())) {
+		fields[key] = lists.includes(key) ? data.getAll(key) : data.get(key);
+	}
+	for (const key of lists) fields[key] ??= [];
+	const result = v.safeParse(schema, fields);
+	return result.success ? result.output : null;
+}
+
 /** Turns a domain refusal into a form failure shown next to the form. */
-export async function attempt<T>(form: string, fn: () => Promise<T>) {
+export async function attempt<T>(
+	form: string,
+	fn: () => Promise<T>,
+	/** Says which of several such forms on the page it was (a meeting's, a poll's). */
+	about: Record<string, string> = {}
+) {
 	try {
 		return await fn();
 	} catch (e) {
-		if (e instanceof Problem) return fail(e.status, { form, problem: problemMessage(e.code) });
+		if (e instanceof Problem) {
+			return fail(e.status, { form, ...about, problem: problemMessage(e.code) });
+		}
 		throw e;
 	}
 }

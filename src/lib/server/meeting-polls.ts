@@ -1,6 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
-import { caseMembers, meetingPolls, pollAnswers, pollInvitees, pollSlots } from './db/schema';
+import {
+	caseMembers,
+	meetingPolls,
+	pollAnswers,
+	pollInvitees,
+	pollSlots,
+	type CaseMember
+} from './db/schema';
 import { caseAccess, facilitatorAccess } from './case-access';
 import { auditIn } from './audit';
 import { Problem } from './problem';
@@ -10,6 +17,7 @@ import {
 	checkSurvivorRules,
 	DURATION_MAX,
 	DURATION_MIN,
+	byRoleThenName,
 	isJoint
 } from './meeting-rules';
 import {
@@ -239,7 +247,7 @@ export type PollView = {
 	invitees: {
 		userId: string;
 		name: string;
-		role: string;
+		role: CaseMember['role'];
 		/** Facilitators see everyone's; anyone else only their own. */
 		answeredAt?: number | null;
 		answers?: { idx: number; answer: Answer }[];
@@ -299,9 +307,11 @@ export async function pollsFor(userId: string, caseId: string): Promise<PollView
 	]);
 	return polls.map((p) => {
 		// Someone who left stays in a poll closed before they went; only facilitators see them.
-		const people = invitees.filter(
-			(i) => i.pollId === p.id && (facilitator || i.status === 'active' || i.status === 'paused')
-		);
+		const people = invitees
+			.filter(
+				(i) => i.pollId === p.id && (facilitator || i.status === 'active' || i.status === 'paused')
+			)
+			.sort(byRoleThenName);
 		return {
 			id: p.id,
 			kind: p.kind,

@@ -125,3 +125,11 @@ export function checkStagger(
 		if (!ok) throw new Problem(400, 'meeting_stagger');
 	}
 }
+
+const RANK = ['facilitator', 'survivor', 'responsible', 'supporter', 'community'];
+
+/** People in a steady order wherever they are listed: facilitators first, then by role, name. */
+export const byRoleThenName = (
+	a: { role: string; name: string },
+	b: { role: string; name: string }
+) => RANK.indexOf(a.role) - RANK.indexOf(b.role) || a.name.localeCompare(b.name);

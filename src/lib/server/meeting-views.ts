@@ -1,7 +1,15 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { getDb, write } from './db';
-import { caseMembers, cases, meetingInvitees, meetingNotices, meetings } from './db/schema';
+import {
+	caseMembers,
+	cases,
+	meetingInvitees,
+	meetingNotices,
+	meetings,
+	type CaseMember
+} from './db/schema';
 import type { Kind, Rsvp } from './meetings';
+import { byRoleThenName } from './meeting-rules';
 
 /**
  * Meetings as each person may see them. Facilitators see every meeting of their cases with
@@ -12,7 +20,7 @@ import type { Kind, Rsvp } from './meetings';
 export type InviteeView = {
 	userId: string;
 	name: string;
-	role: string;
+	role: CaseMember['role'];
 	/** Facilitators only. */
 	rsvp?: Rsvp;
 	arriveAfterMin?: number;
@@ -110,9 +118,9 @@ export async function meetingsFor(
 		const asFacilitator = ledSet.has(r.caseId);
 		// Someone who left stays on a meeting they were not dropped from (one cancelled or under
 		// way when they left); like the case's own list, only facilitators still see them.
-		const invited = people.filter(
-			(p) => p.meetingId === r.id && (asFacilitator || PRESENT.includes(p.status))
-		);
+		const invited = people
+			.filter((p) => p.meetingId === r.id && (asFacilitator || PRESENT.includes(p.status)))
+			.sort(byRoleThenName);
 		const mine = invited.find((p) => p.userId === userId);
 		const start = r.startsAt;
 		const end = r.startsAt + r.durationMin * 60_000;
