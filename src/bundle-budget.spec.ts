@@ -21,6 +21,7 @@ const KEY_ROUTES = new Set([
 	'/cases',
 	'/cases/new',
 	'/cases/[id]/input',
+	'/cases/[id]/meetings',
 	'/cases/[id]/messages/[person]',
 	'/cases/[id]/summary',
 	'/devices/add/[token]',

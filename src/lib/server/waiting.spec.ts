@@ -21,6 +21,9 @@ import { markNoticeSeen, openNotices, raiseSignal, setMyParticipation } from './
 import { deactivateFacilitator } from './org';
 import { markSeen } from './seen';
 import { RECENT_MS, unreadByCase, waitingFor, type WaitingItem } from './waiting';
+import { createMeeting } from './meetings';
+import { answerPoll, createPoll } from './meeting-polls';
+import { markMeetingNewsSeen } from './meeting-views';
 import { generateId } from './auth/tokens';
 import { expectProblem, useTestDb } from './test-db';
 import { b64, entry, fakeEnvelope, person, session, T } from './case-fixtures';
@@ -227,6 +230,75 @@ describe('new to read', () => {
 		expect((await waitingFor(lead.id, T + 40)).unread).toBe(1);
 		await markSeen(lead.id, caseId, 'file-1', 1, T + 30);
 		expect((await waitingFor(lead.id, T + 40)).unread).toBe(0);
+	});
+
+	test('meeting news and polls to answer, for the people they concern, until seen or answered', async () => {
+		const { lead, survivor, caseId, ref } = await caseWithSurvivor();
+		const meetingId = generateId();
+		const pollId = generateId();
+		const at = T + DAY;
+		const me = [
+			{ userId: lead.id, arriveAfterMin: 0, leaveBeforeMin: 0 },
+			{ userId: survivor.id, arriveAfterMin: 0, leaveBeforeMin: 0 }
+		];
+		await createMeeting(
+			lead.id,
+			caseId,
+			{
+				id: meetingId,
+				kind: 'preparation',
+				startsAt: at,
+				endsAt: at + 3_600_000,
+				timeZone: 'UTC',
+				invitees: me
+			},
+			T
+		);
+		await createPoll(
+			lead.id,
+			caseId,
+			{
+				id: pollId,
+				kind: 'preparation',
+				durationMin: 60,
+				timeZone: 'UTC',
+				slots: [at + DAY],
+				invitees: [lead.id, survivor.id]
+			},
+			T + 1
+		);
+		const hers = await waitingFor(survivor.id, T + 10);
+		const href = `/cases/${caseId}/meetings`;
+		expect(hers.items.filter((i) => i.kind === 'meeting' || i.kind === 'poll')).toEqual([
+			{ kind: 'poll', caseId, ref, href, unread: true, count: 1, at: T + 1 },
+			{
+				kind: 'meeting',
+				caseId,
+				ref,
+				href,
+				unread: true,
+				change: 'scheduled',
+				name: '',
+				count: 1,
+				at: T
+			}
+		]);
+		// The one who made them has nothing new about them; answering ends the to-do.
+		expect((await waitingFor(lead.id, T + 10)).items.filter((i) => i.kind === 'meeting')).toEqual(
+			[]
+		);
+		await answerPoll(survivor.id, caseId, pollId, { answers: [{ idx: 0, answer: 'yes' }] }, T + 11);
+		await markMeetingNewsSeen(survivor.id, caseId, T + 12);
+		expect(
+			(await waitingFor(survivor.id, T + 20)).items.filter(
+				(i) => i.kind === 'meeting' || i.kind === 'poll'
+			)
+		).toEqual([]);
+		// Pausing drops her from the meeting; the facilitator is told, by name.
+		await setMyParticipation(survivor.id, caseId, 'paused', T + 30);
+		expect(
+			(await waitingFor(lead.id, T + 40)).items.filter((i) => i.kind === 'meeting')
+		).toMatchObject([{ change: 'dropped', name: 'Wren', count: 1 }]);
 	});
 
 	test('interim summaries reach the survivor, comments the facilitators; others see neither', async () => {
@@ -463,13 +535,13 @@ describe('many cases', () => {
 			expect(urgent).toHaveLength(ids.filter((_, i) => i % 3 === 0 && open(i)).length);
 			expect(mine.unread).toBe(90 + urgent.length);
 			expect(kinds(mine.items.slice(0, urgent.length)).every((k) => k === 'urgent')).toBe(true);
-			expect(queries).toBe(5);
+			expect(queries).toBe(7);
 
 			queries = 0;
 			const theirs = await waitingFor(them.id, T + 10, counted);
 			// Their own words are no news to them; no mode chosen yet in the 270 open cases.
 			expect(kinds(theirs.items)).toEqual(Array(270).fill('choose-mode'));
-			expect(queries).toBe(3);
+			expect(queries).toBe(5);
 		} finally {
 			client.close();
 		}

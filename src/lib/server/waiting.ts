@@ -10,6 +10,9 @@ import {
 	caseSeen,
 	cases,
 	caseWraps,
+	meetingNotices,
+	meetingPolls,
+	pollInvitees,
 	users
 } from './db/schema';
 import { CLOSED_STAGES } from './cases';
@@ -72,6 +75,19 @@ export type WaitingItem =
 			count: number;
 			at: number;
 	  })
+	/**
+	 * Meetings I am invited to were scheduled, moved or cancelled (`count` of them); for a
+	 * facilitator, `name` left some still to come.
+	 */
+	| (Base & {
+			kind: 'meeting';
+			change: 'scheduled' | 'moved' | 'cancelled' | 'dropped';
+			name: string;
+			count: number;
+			at: number;
+	  })
+	/** Polls asking me for times that I have not answered. */
+	| (Base & { kind: 'poll'; count: number; at: number })
 	/** Gentle to-dos for a survivor or responsible party; never for someone who paused. */
 	| (Base & { kind: 'choose-mode' | 'own-input'; at: null });
 
@@ -84,6 +100,8 @@ const TIER: Record<WaitingItem['kind'], number> = {
 	notice: 1,
 	pending: 1,
 	'lead-gone': 1,
+	meeting: 1,
+	poll: 1,
 	'choose-mode': 2,
 	'own-input': 2
 };
@@ -239,6 +257,52 @@ function noticesFor(db: Reader, caseIds: string[]) {
 		.where(and(inArray(caseNotices.caseId, caseIds), isNull(caseNotices.seenAt)));
 }
 
+/** Unseen meeting news for me, one row per case, change and person who left. */
+function meetingNewsIn(db: Reader, userId: string, caseIds: string[]) {
+	return db
+		.select({
+			caseId: meetingNotices.caseId,
+			kind: meetingNotices.kind,
+			aboutId: meetingNotices.aboutId,
+			name: caseMembers.displayName,
+			n: count(),
+			at: max(meetingNotices.createdAt)
+		})
+		.from(meetingNotices)
+		.leftJoin(
+			caseMembers,
+			and(
+				eq(caseMembers.caseId, meetingNotices.caseId),
+				eq(caseMembers.userId, meetingNotices.aboutId)
+			)
+		)
+		.where(
+			and(
+				eq(meetingNotices.userId, userId),
+				inArray(meetingNotices.caseId, caseIds),
+				isNull(meetingNotices.seenAt)
+			)
+		)
+		.groupBy(meetingNotices.caseId, meetingNotices.kind, meetingNotices.aboutId);
+}
+
+/** Open polls asking me for times that I have not answered, per case. */
+function pollsToAnswer(db: Reader, userId: string, caseIds: string[]) {
+	return db
+		.select({ caseId: meetingPolls.caseId, n: count(), at: max(meetingPolls.createdAt) })
+		.from(pollInvitees)
+		.innerJoin(meetingPolls, eq(meetingPolls.id, pollInvitees.pollId))
+		.where(
+			and(
+				eq(pollInvitees.userId, userId),
+				isNull(pollInvitees.answeredAt),
+				eq(meetingPolls.status, 'open'),
+				inArray(meetingPolls.caseId, caseIds)
+			)
+		)
+		.groupBy(meetingPolls.caseId);
+}
+
 function pendingFor(db: Reader, caseIds: string[]) {
 	return db
 		.select({ caseId: casePending.caseId, n: count(), at: max(casePending.createdAt) })
@@ -259,11 +323,13 @@ export async function waitingFor(
 	if (mine.length === 0) return { items: [], unread: 0 };
 	const byId = new Map(mine.map((c) => [c.caseId, c]));
 	const facilitating = mine.filter((c) => c.role === 'facilitator').map((c) => c.caseId);
-	const [news, messages, notices, pending] = await Promise.all([
+	const [news, messages, notices, pending, meetingNews, polls] = await Promise.all([
 		newsFor(db, userId, [...byId.keys()], now),
 		messageCounts(db, userId, [...byId.keys()]),
 		facilitating.length ? noticesFor(db, facilitating) : none,
-		facilitating.length ? pendingFor(db, facilitating) : none
+		facilitating.length ? pendingFor(db, facilitating) : none,
+		meetingNewsIn(db, userId, [...byId.keys()]),
+		pollsToAnswer(db, userId, [...byId.keys()])
 	]);
 	const ref = (caseId: string) => byId.get(caseId)?.ref ?? '';
 	const base = (caseId: string) => ({
@@ -318,6 +384,21 @@ export async function waitingFor(
 			name: n.name ?? '',
 			at: n.createdAt
 		});
+	}
+	const meetings = (caseId: string) => ({ ...base(caseId), href: `/cases/${caseId}/meetings` });
+	for (const n of meetingNews) {
+		items.push({
+			kind: 'meeting',
+			...meetings(n.caseId),
+			unread: true,
+			change: n.kind,
+			name: n.name ?? '',
+			count: n.n,
+			at: n.at ?? 0
+		});
+	}
+	for (const p of polls) {
+		items.push({ kind: 'poll', ...meetings(p.caseId), unread: true, count: p.n, at: p.at ?? 0 });
 	}
 	for (const p of pending) {
 		const at = p.at ?? 0;
