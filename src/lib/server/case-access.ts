@@ -44,3 +44,18 @@ export function facilitatorAccess(userId: string, caseId: string, db: Reader = g
 /** Per-case counts from a `GROUP BY case_id` query. */
 export const byCase = (rows: { caseId: string; n: number }[]) =>
 	new Map(rows.map((r) => [r.caseId, r.n]));
+
+/** Everyone ever in a case with what the reader and scheduling rules look at, by user id. */
+export async function rosterIn(db: Reader, caseId: string) {
+	const rows = await db
+		.select({
+			userId: caseMembers.userId,
+			role: caseMembers.role,
+			status: caseMembers.status,
+			supports: caseMembers.supports,
+			mode: caseMembers.mode
+		})
+		.from(caseMembers)
+		.where(eq(caseMembers.caseId, caseId));
+	return new Map(rows.map((r) => [r.userId, r]));
+}

@@ -3,13 +3,12 @@ import { getDb, write, type Tx } from './db';
 import {
 	attachments,
 	caseEnvelopes,
-	caseMembers,
 	caseWraps,
 	meetingInvitees,
 	meetings,
 	type CaseMember
 } from './db/schema';
-import { caseAccess } from './case-access';
+import { caseAccess, rosterIn } from './case-access';
 import { attachIn } from './attachments';
 import { Problem } from './problem';
 import {
@@ -89,19 +88,6 @@ export function mayReadKind(
 	const theirs = sideOf(readerId, roster);
 	if (reader.role === 'supporter') return theirs === mine;
 	return theirs === null || theirs === mine;
-}
-
-async function rosterIn(db: Tx | ReturnType<typeof getDb>, caseId: string): Promise<Roster> {
-	const rows = await db
-		.select({
-			userId: caseMembers.userId,
-			role: caseMembers.role,
-			supports: caseMembers.supports,
-			status: caseMembers.status
-		})
-		.from(caseMembers)
-		.where(eq(caseMembers.caseId, caseId));
-	return new Map(rows.map((r) => [r.userId, r]));
 }
 
 function checkWraps(

@@ -8,7 +8,7 @@ import {
 	pollSlots,
 	type CaseMember
 } from './db/schema';
-import { caseAccess, facilitatorAccess } from './case-access';
+import { caseAccess, facilitatorAccess, rosterIn } from './case-access';
 import { auditIn } from './audit';
 import { Problem } from './problem';
 import {
@@ -26,7 +26,6 @@ import {
 	checkZone,
 	consentsOf,
 	insertMeetingIn,
-	rosterIn,
 	type InviteeInput,
 	type Kind
 } from './meetings';

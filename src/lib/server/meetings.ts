@@ -10,17 +10,11 @@ import {
 	pollInvitees,
 	type Meeting
 } from './db/schema';
-import { caseAccess, facilitatorAccess } from './case-access';
+import { caseAccess, facilitatorAccess, rosterIn } from './case-access';
 import { CLOSED_STAGES, currentStageIn } from './cases';
 import { auditIn } from './audit';
 import { Problem } from './problem';
-import {
-	checkInvitees,
-	checkStagger,
-	checkSurvivorRules,
-	checkTimes,
-	type Roster
-} from './meeting-rules';
+import { checkInvitees, checkStagger, checkSurvivorRules, checkTimes } from './meeting-rules';
 
 /**
  * Meetings of a case (DESIGN §2, §5): times, people and answers as readable structure, so the
@@ -33,20 +27,6 @@ export type Rsvp = 'pending' | 'attending' | 'not_attending' | 'need_to_talk';
 export type InviteeInput = { userId: string; arriveAfterMin: number; leaveBeforeMin: number };
 export type MeetingTimes = { startsAt: number; endsAt: number; timeZone: string };
 export type NewMeeting = MeetingTimes & { id: string; kind: Kind; invitees: InviteeInput[] };
-
-export async function rosterIn(tx: Tx | ReturnType<typeof getDb>, caseId: string): Promise<Roster> {
-	const rows = await tx
-		.select({
-			userId: caseMembers.userId,
-			role: caseMembers.role,
-			status: caseMembers.status,
-			supports: caseMembers.supports,
-			mode: caseMembers.mode
-		})
-		.from(caseMembers)
-		.where(eq(caseMembers.caseId, caseId));
-	return new Map(rows.map((r) => [r.userId, r]));
-}
 
 export function checkZone(timeZone: string) {
 	if (!isTimeZone(timeZone)) throw new Problem(400, 'time_zone_unknown');

@@ -59,6 +59,15 @@ function instant(date: string, time: string, zone: string): number | string {
 		: m.meetings_time_invalid();
 }
 
+/** A date with a start and an end on it, in a zone: UTC instants, or the words for why not. */
+function span(f: { date: string; start: string; end: string; timeZone: string }) {
+	const startsAt = instant(f.date, f.start, f.timeZone);
+	if (typeof startsAt === 'string') return startsAt;
+	const endsAt = instant(f.date, f.end, f.timeZone);
+	if (typeof endsAt === 'string') return endsAt;
+	return { startsAt, endsAt, timeZone: f.timeZone };
+}
+
 const refuse = (form: string, problem: string, about: Record<string, string> = {}) =>
 	fail(400, { form, ...about, problem });
 
@@ -99,17 +108,13 @@ export const actions: Actions = {
 		const caseId = pathId(event.params.id);
 		const input = await parseFormLists(event.request, Schedule, ['invitee']);
 		if (!input) return refuse('schedule', m.meetings_form_invalid());
-		const startsAt = instant(input.date, input.start, input.timeZone);
-		if (typeof startsAt === 'string') return refuse('schedule', startsAt);
-		const endsAt = instant(input.date, input.end, input.timeZone);
-		if (typeof endsAt === 'string') return refuse('schedule', endsAt);
+		const times = span(input);
+		if (typeof times === 'string') return refuse('schedule', times);
 		return attempt('schedule', async () => {
 			await createMeeting(user.id, caseId, {
 				id: generateId(),
 				kind: input.kind,
-				startsAt,
-				endsAt,
-				timeZone: input.timeZone,
+				...times,
 				invitees: input.invitee.map((userId) => ({ userId, arriveAfterMin: 0, leaveBeforeMin: 0 }))
 			});
 			return { form: 'schedule', done: m.meetings_scheduled() };
@@ -218,11 +223,10 @@ export const actions: Actions = {
 		const caseId = pathId(event.params.id);
 		const input = await parseFormLists(event.request, Move, []);
 		if (!input) return refuse('move', m.meetings_form_invalid());
-		const startsAt = instant(input.date, input.start, input.timeZone);
-		if (typeof startsAt === 'string') return refuse('move', startsAt);
-		const endsAt = instant(input.date, input.end, input.timeZone);
-		if (typeof endsAt === 'string') return refuse('move', endsAt);
-		const times = { startsAt, endsAt, timeZone: input.timeZone };
+		const times = span(input);
+		if (typeof times === 'string') {
+			return refuse('move', times, { meetingId: input.meetingId });
+		}
 		return attempt(
 			'move',
 			async () => {
