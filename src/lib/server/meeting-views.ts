@@ -40,6 +40,8 @@ export type MeetingView = {
 	myRsvp: Rsvp | null;
 	asFacilitator: boolean;
 	invitees: InviteeView[];
+	/** Facilitators only: who was dropped from it because they paused or left. */
+	left: string[];
 	changedAt: number;
 };
 
@@ -114,6 +116,27 @@ export async function meetingsFor(
 			)
 		);
 	const ledSet = new Set(led);
+	const ledMeetings = rows.filter((r) => ledSet.has(r.caseId)).map((r) => r.id);
+	const dropped =
+		ledMeetings.length === 0
+			? []
+			: await db
+					.selectDistinct({ meetingId: meetingNotices.meetingId, name: caseMembers.displayName })
+					.from(meetingNotices)
+					.innerJoin(
+						caseMembers,
+						and(
+							eq(caseMembers.caseId, meetingNotices.caseId),
+							eq(caseMembers.userId, meetingNotices.aboutId)
+						)
+					)
+					.where(
+						and(
+							eq(meetingNotices.userId, userId),
+							eq(meetingNotices.kind, 'dropped'),
+							inArray(meetingNotices.meetingId, ledMeetings)
+						)
+					);
 	return rows.map((r) => {
 		const asFacilitator = ledSet.has(r.caseId);
 		// Someone who left stays on a meeting they were not dropped from (one cancelled or under
@@ -155,6 +178,7 @@ export async function meetingsFor(
 						}
 					: { userId: p.userId, name: p.name, role: p.role }
 			),
+			left: asFacilitator ? dropped.filter((d) => d.meetingId === r.id).map((d) => d.name) : [],
 			changedAt: r.changedAt
 		};
 	});

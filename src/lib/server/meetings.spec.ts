@@ -425,6 +425,10 @@ describe('after scheduling', () => {
 			.from(caseWraps)
 			.where(eq(caseWraps.objectId, soon.id));
 		expect(wraps.map((w) => w.reader).sort()).toEqual([lead.id, co.id].sort());
+		// On the meeting itself, the facilitators see who was dropped from it.
+		const views = await meetingsFor(co.id, { caseId, from: T });
+		expect(views.find((x) => x.id === soon.id)?.left).toEqual(['Wren']);
+		expect(views.find((x) => x.id === other.id)?.left).toEqual([]);
 		expect((await pollsFor(lead.id, caseId))[0]!.invitees.map((i) => i.userId)).toEqual([lead.id]);
 	});
 });
