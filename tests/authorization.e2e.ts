@@ -14,6 +14,7 @@ import {
 	type SeedCase,
 	type SeedPerson
 } from './support/seed';
+import { utcToWallTime } from '../src/lib/time-zones';
 
 /**
  * The authorization matrix: every role against every case resource and action, the way a
@@ -60,8 +61,17 @@ type Row = {
 	alsoRefused?: readonly number[];
 	/** Where the app disagrees with DESIGN: what it allows now; the difference runs as test.fail. */
 	bug?: { note: string; allowedNow: readonly Role[] };
+	/**
+	 * Actions only: who may see the page a plain post answers with. SvelteKit renders it around
+	 * a refusal too, so what it shows them is no leak.
+	 */
+	pageFor?: readonly Role[];
+	/** Answered with a case's meetings page: opening it marks the asker's own meeting news seen. */
+	marksNewsSeen?: boolean;
 };
-type Rule = Pick<Row, 'scope' | 'allowed' | 'alsoRefused' | 'bug'> & { mutates?: boolean };
+type Rule = Pick<Row, 'scope' | 'allowed' | 'alsoRefused' | 'bug' | 'pageFor' | 'marksNewsSeen'> & {
+	mutates?: boolean;
+};
 
 /** A page and its `__data.json` (the same load answers both). */
 function page(name: string, path: Path, rule: Rule): Row[] {
@@ -185,6 +195,70 @@ const pollAnswers = () => ({
 });
 const pick = (s: Seed) => ({ action: 'pick', idx: 0, meetingId: s.fresh.meetingId, stagger: [] });
 const close = () => ({ action: 'close' });
+
+// The same through the meetings page's forms: wall-clock times in a zone, ids in fields.
+const meetingsPage = (s: Seed, caseId = c1(s)) => `/cases/${caseId}/meetings`;
+type Fields = Record<string, string | readonly string[]>;
+/** Fields as a browser posts them: a list repeats its name (`invitee`, `slotDate`). */
+const formOf = (fields: Fields) =>
+	Object.entries(fields).flatMap(([name, value]) =>
+		(typeof value === 'string' ? [value] : value).map((one) => [name, one])
+	);
+/**
+ * A form action of case 1's meetings page (case 2's for an other-case row). A plain post
+ * answers with the page, around a refusal too: a member is shown what they may see of it.
+ */
+function meetingForm(
+	named: string,
+	name: string,
+	fields: (s: Seed, me: SeedPerson) => Fields,
+	rule: Rule
+): Row[] {
+	const other = rule.scope === 'other-case';
+	return action(
+		`${name} (meetings page)`,
+		(s) => `${meetingsPage(s, other ? c2(s) : c1(s))}?/${named}`,
+		(s, me) => formOf(fields(s, me)),
+		{ pageFor: other ? ['otherFacilitator'] : MEMBERS, marksNewsSeen: true, ...rule }
+	);
+}
+/** 10:00 to 11:00 on the day `days` after the seed's now (before it, if negative), in its zone. */
+const tenToEleven = (s: Seed, days: number) => ({
+	date: utcToWallTime(s.now + days * 86_400_000, s.meetings.zone).date,
+	start: '10:00',
+	end: '11:00',
+	timeZone: s.meetings.zone
+});
+/** A preparation meeting of `me` and the survivor (with someone else, if `also`). */
+const scheduleForm = (days: number, also?: Person) => (s: Seed, me: SeedPerson) => ({
+	kind: 'preparation',
+	...tenToEleven(s, days),
+	invitee: [me.id, s.people[also ?? 'survivor'].id]
+});
+const proposeForm = (duration: string) => (s: Seed, me: SeedPerson) => ({
+	kind: 'preparation',
+	duration,
+	timeZone: s.meetings.zone,
+	slotDate: [8, 9].map((days) => tenToEleven(s, days).date),
+	slotTime: ['10:00', '10:00'],
+	invitee: [me.id, s.people.survivor.id]
+});
+type More = Fields | ((s: Seed) => Fields);
+const fieldsFor = (s: Seed, fields: More) => (typeof fields === 'function' ? fields(s) : fields);
+/** A form about one of the seed's meetings or polls, with the fields it takes besides. */
+const meetingField =
+	(name: MeetingName, fields: More = {}) =>
+	(s: Seed) => ({
+		meetingId: s.meetings[name].id,
+		...fieldsFor(s, fields)
+	});
+const pollField =
+	(name: 'open' | 'closed', fields: More = {}) =>
+	(s: Seed) => ({
+		pollId: s.polls[name].id,
+		...fieldsFor(s, fields)
+	});
+const slotAnswers = { slot0: 'if_need_be', slot1: 'yes' };
 
 const ROWS: Row[] = [
 	...page('cases list', () => '/cases', { scope: 'app', allowed: SIGNED_IN }),
@@ -732,6 +806,125 @@ const ROWS: Row[] = [
 		}
 	),
 
+	// The meetings pages. A case's: its members, each shown what the API above shows them.
+	// Everyone's own across their cases; the home page tells of news and polls to answer.
+	...page('meetings page of the case', (s) => meetingsPage(s), {
+		scope: 'case',
+		allowed: MEMBERS,
+		marksNewsSeen: true
+	}),
+	...page('my meetings page', () => '/meetings', { scope: 'app', allowed: SIGNED_IN }),
+	...page('home page', () => '/home', { scope: 'app', allowed: SIGNED_IN }),
+	...meetingForm('schedule', 'schedule a preparation meeting', scheduleForm(4), {
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	// Fields that read but break a rule: a 400 to facilitators, after they are let in.
+	...meetingForm('schedule', 'schedule a meeting yesterday', scheduleForm(-1), {
+		scope: 'case',
+		allowed: [],
+		alsoRefused: [400]
+	}),
+	...meetingForm(
+		'schedule',
+		'schedule a meeting with the case-2 facilitator',
+		scheduleForm(4, 'otherFacilitator'),
+		{ scope: 'case', allowed: [], alsoRefused: [400] }
+	),
+	...meetingForm('propose', 'propose times', proposeForm('60'), {
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	...meetingForm('propose', 'propose times for a minute', proposeForm('1'), {
+		scope: 'case',
+		allowed: [],
+		alsoRefused: [400]
+	}),
+	...meetingForm('answerPoll', 'answer the open poll', pollField('open', slotAnswers), {
+		scope: 'case',
+		allowed: ['lead', 'survivor', 'supporter']
+	}),
+	...(
+		[
+			['consent in a poll without the other side', { ...slotAnswers, jointConsent: 'yes' }],
+			['answer a time the open poll has not', { slot7: 'yes' }]
+		] as const
+	).flatMap(([name, fields]) =>
+		meetingForm('answerPoll', name, pollField('open', fields), {
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [400]
+		})
+	),
+	...meetingForm('pick', 'pick a slot of the open poll', pollField('open', { idx: '0' }), {
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	// Staggered times only for the poll's own invitees.
+	...meetingForm(
+		'pick',
+		'pick a slot, staggering the responsible party (not asked)',
+		pollField('open', (s) => ({ idx: '0', [`arrive-${s.people.responsible.id}`]: '10' })),
+		{ scope: 'case', allowed: [], alsoRefused: [400] }
+	),
+	...meetingForm('closePoll', 'close the open poll', pollField('open'), {
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	// A closed poll takes nothing more: its facilitators and invitees meet 409.
+	...(
+		[
+			['answerPoll', 'answer the closed poll', slotAnswers],
+			['pick', 'pick a slot of the closed poll', { idx: '0' }],
+			['closePoll', 'close the closed poll', {}]
+		] as const
+	).flatMap(([named, name, fields]) =>
+		meetingForm(named, name, pollField('closed', fields), {
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [409]
+		})
+	),
+	...(
+		[
+			['move', (s: Seed) => tenToEleven(s, 5), FACILITATORS],
+			['cancel', {}, FACILITATORS],
+			['rsvp', { rsvp: 'attending' }, ['lead', 'survivor', 'supporter']]
+		] as const
+	).flatMap(([named, fields, allowed]) =>
+		meetingForm(named, `${named} the preparation meeting`, meetingField('preparation', fields), {
+			scope: 'case',
+			allowed
+		})
+	),
+	...meetingForm(
+		'rsvp',
+		'rsvp to the readiness call',
+		meetingField('readiness', { rsvp: 'attending' }),
+		{ scope: 'case', allowed: FACILITATORS }
+	),
+	// A cancelled meeting: 409 to its facilitators and invitees, 404 to anyone else in the case.
+	...(
+		[
+			['move', (s: Seed) => tenToEleven(s, 5)],
+			['cancel', {}],
+			['rsvp', { rsvp: 'attending' }]
+		] as const
+	).flatMap(([named, fields]) =>
+		meetingForm(named, `${named} the cancelled meeting`, meetingField('cancelled', fields), {
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [409]
+		})
+	),
+	// A case id no case can have is not found, never a crash.
+	...action(
+		'cancel a meeting of a malformed case id',
+		() => '/cases/not~an~id/meetings?/cancel',
+		(s) => ({ meetingId: s.meetings.preparation.id }),
+		{ scope: 'app', allowed: [] }
+	),
+
 	// An invite link: the token is the authorization (the invited person may have no account).
 	...page('invite page', (s) => `/join/${s.invite.token}`, { scope: 'link', allowed: ROLES }),
 	api('POST', 'join through the invite', (s) => `/api/join/${s.invite.token}`, {
@@ -859,6 +1052,45 @@ const ROWS: Row[] = [
 		allowed: [],
 		alsoRefused: [400]
 	}),
+	...page('meetings page of case 2', (s) => meetingsPage(s, c2(s)), {
+		scope: 'other-case',
+		allowed: ['otherFacilitator'],
+		marksNewsSeen: true
+	}),
+	...(
+		[
+			['move', (s: Seed) => tenToEleven(s, 5)],
+			['cancel', {}],
+			['rsvp', { rsvp: 'attending' }]
+		] as const
+	).flatMap(([named, fields]) =>
+		meetingForm(
+			named,
+			`${named} the case-1 preparation meeting via case 2`,
+			meetingField('preparation', fields),
+			{ scope: 'other-case', allowed: [] }
+		)
+	),
+	...(
+		[
+			['answerPoll', slotAnswers],
+			['pick', { idx: '0' }],
+			['closePoll', {}]
+		] as const
+	).flatMap(([named, fields]) =>
+		meetingForm(named, `${named} of the case-1 poll via case 2`, pollField('open', fields), {
+			scope: 'other-case',
+			allowed: []
+		})
+	),
+	...(
+		[
+			['schedule', 'a case-2 meeting with the case-1 survivor', scheduleForm(4)],
+			['propose', 'a case-2 poll asking the case-1 survivor', proposeForm('60')]
+		] as const
+	).flatMap(([named, name, fields]) =>
+		meetingForm(named, name, fields, { scope: 'other-case', allowed: [], alsoRefused: [400] })
+	),
 	api(
 		'PUT',
 		'details of a case-1 meeting sealed in case 2',
@@ -936,7 +1168,33 @@ test.afterAll(async () => {
 	await app.stop();
 });
 
-type Answer = { status: number; location: string | null; text: string };
+type Answer = {
+	status: number;
+	location: string | null;
+	text: string;
+	/** For `__data.json`: each node's data, read back from devalue's flat form (null: none). */
+	data?: unknown[];
+	/** The path and the body as sent, when text. */
+	sent: string;
+};
+
+/** devalue's flat form (SvelteKit's `__data.json`) as plain values: all a load here returns. */
+function unflatten(values: unknown[]): unknown {
+	const at = (i: number): unknown => {
+		if (i === -1) return undefined;
+		const value = values[i];
+		if (i < 0 || (Array.isArray(value) && typeof value[0] === 'string')) {
+			throw new Error(`devalue: ${JSON.stringify(value ?? i)} is not read here`);
+		}
+		if (value === null || typeof value !== 'object') return value;
+		if (Array.isArray(value)) return value.map((j) => at(j as number));
+		return Object.fromEntries(Object.entries(value).map(([k, j]) => [k, at(j as number)]));
+	};
+	return at(0);
+}
+
+/** What a leak is looked for in: the answer, and `__data.json` read back into JSON. */
+const searched = (a: Answer) => (a.data ? `${a.text}\n${JSON.stringify(a.data)}` : a.text);
 
 /** Sends one row as `role`, and reads SvelteKit's JSON wrappers down to the status they carry. */
 async function send(row: Row, role: Role): Promise<Answer> {
@@ -951,7 +1209,8 @@ async function send(row: Row, role: Role): Promise<Answer> {
 		headers['content-type'] = 'application/x-www-form-urlencoded';
 		headers.accept = row.enhanced ? 'application/json' : 'text/html';
 		if (row.enhanced) headers['x-sveltekit-action'] = 'true';
-		body = new URLSearchParams(fields as Record<string, string>).toString();
+		// An object of fields, or name-value pairs where a name repeats.
+		body = new URLSearchParams(fields as Record<string, string> | string[][]).toString();
 	} else if (fields instanceof Blob) {
 		headers['content-type'] = 'application/octet-stream';
 		body = fields;
@@ -967,15 +1226,21 @@ async function send(row: Row, role: Role): Promise<Answer> {
 		redirect: 'manual'
 	});
 	const text = await res.text();
-	const answer = { status: res.status, location: res.headers.get('location'), text };
+	const sent = `${row.path(seed)} ${typeof body === 'string' ? body : ''}`;
+	const answer = { status: res.status, location: res.headers.get('location'), text, sent };
 	if (res.status !== 200 || (row.kind !== 'data' && !row.enhanced)) return answer;
 	const json = JSON.parse(text);
 	if (json.type === 'redirect') {
 		return { ...answer, status: json.status ?? 303, location: json.location };
 	}
 	if (row.kind === 'data') {
-		const failed = json.nodes?.find((n: { type?: string } | null) => n?.type === 'error');
-		return failed ? { ...answer, status: failed.status ?? 500 } : answer;
+		type Node = { type?: string; status?: number; data?: unknown[] } | null;
+		const nodes: Node[] = json.nodes ?? [];
+		const failed = nodes.find((n) => n?.type === 'error');
+		if (failed) return { ...answer, status: failed.status ?? 500 };
+		// Flat, `"rsvp":"need_to_talk"` is two entries apart: read back, it is one string.
+		const data = nodes.map((n) => (n?.type === 'data' && n.data ? unflatten(n.data) : null));
+		return { ...answer, data };
 	}
 	// Enhanced actions: `success` and `failure` carry their status; `error` is in the HTTP status.
 	return { ...answer, status: json.status ?? res.status };
@@ -1010,12 +1275,17 @@ function verdict(row: Row, role: Role, allowed: boolean, { status, location }: A
 }
 
 /** Ciphertext the asker may not read, and other cases' people and references, never come back. */
-function leaks(row: Row, role: Role, refused: boolean, text: string): string[] {
+function leaks(row: Row, role: Role, refused: boolean, answer: Answer): string[] {
 	const me = role === 'signedOut' ? null : seed.people[role].id;
+	const text = searched(answer);
 	const found: string[] = [];
+	// A refused plain post answers with the page again, which is theirs to see if it is.
+	const shown = !refused || (row.kind === 'action' && !row.enhanced && row.pageFor?.includes(role));
 	for (const secret of seed.secrets) {
-		const mayRead = !refused && me !== null && secret.readers.includes(me);
-		if (!mayRead && text.includes(secret.value)) found.push('ciphertext not wrapped for them');
+		const mayRead = !!shown && me !== null && secret.readers.includes(me);
+		// What they sent coming back (a failed form names its meeting or poll) is no news to them.
+		if (mayRead || answer.sent.includes(secret.value)) continue;
+		if (text.includes(secret.value)) found.push('ciphertext not wrapped for them');
 	}
 	// Participants' account names: the program's people see them, a participant only their own.
 	if (!isOrg(role)) {
@@ -1038,16 +1308,30 @@ function leaks(row: Row, role: Role, refused: boolean, text: string): string[] {
 	return [...new Set(found)];
 }
 
+/**
+ * Opening a case's meetings page marks the asker's own meeting news seen, by design (a plain
+ * form post answers with that page too). Undone, so that alone counts as no change; anyone
+ * else's news marked seen still does.
+ */
+async function unseeOwnNews(role: Role) {
+	if (role === 'signedOut') return;
+	await app.db.execute({
+		sql: 'UPDATE meeting_notices SET seen_at = NULL WHERE user_id = ? AND seen_at IS NOT NULL',
+		args: [seed.people[role].id]
+	});
+}
+
 /** Runs every cell; returns one line per wrong cell, naming the row and the role. */
 async function runMatrix(cells: { row: Row; role: Role; allowed: boolean }[]) {
 	const failures: string[] = [];
 	let before = await fingerprint(app.db);
 	for (const { row, role, allowed } of cells) {
 		const answer = await send(row, role);
+		if (row.marksNewsSeen) await unseeOwnNews(role);
 		const after = await fingerprint(app.db);
 		const changes = describeChanges(before, after);
 		const problems = [verdict(row, role, allowed, answer)];
-		problems.push(...leaks(row, role, !allowed, answer.text));
+		problems.push(...leaks(row, role, !allowed, answer));
 		if (allowed && row.mutates) {
 			if (changes.length === 0) problems.push('allowed, but changed nothing');
 		} else if (changes.length > 0) {
@@ -1115,6 +1399,25 @@ test('every role against every case resource: only the allowed succeed, the rest
 		const { text } = await send(api('GET', 'markers', path, rule), role);
 		for (const marker of markers) expect(text).toContain(marker);
 	}
+	// The pages carry the same: everyone's answer as script in the page, as JSON once read back.
+	for (const [who, path] of [
+		['coFacilitator', meetingsPage],
+		['lead', () => '/meetings']
+	] as const) {
+		for (const row of page('markers', path, rule)) {
+			const text = searched(await send(row, who));
+			const rsvp = row.kind === 'page' ? 'rsvp:"need_to_talk"' : '"rsvp":"need_to_talk"';
+			const meetings = (['preparation', 'readiness', 'cancelled'] as const).map(
+				(m) => seed.meetings[m].id
+			);
+			for (const marker of [...meetings, rsvp])
+				expect(text, `${who}: ${path(seed)}`).toContain(marker);
+		}
+	}
+	const pollPage = searched(await send(page('markers', meetingsPage, rule)[1] as Row, 'lead'));
+	for (const p of [seed.polls.open, seed.polls.closed]) {
+		for (const marker of [p.id, String(p.answeredAt)]) expect(pollPage).toContain(marker);
+	}
 
 	const cells = ROWS.flatMap((row) =>
 		ROLES.map((role) => ({
@@ -1164,7 +1467,7 @@ test("a participant's conversation list names only their own conversation", asyn
 	}
 });
 
-test("each person's meetings and polls: only their invitations, and only their own answers", async () => {
+test("each person's meetings and polls: only their invitations, and only their own answers (API and pages)", async () => {
 	const { preparation, readiness, cancelled } = seed.meetings;
 	const { open, closed } = seed.polls;
 	// What each is invited to, in time order (polls in the order they were opened).
@@ -1184,6 +1487,12 @@ test("each person's meetings and polls: only their invitations, and only their o
 		expect(status, `${role}: ${path(seed)}`).toBe(200);
 		return JSON.parse(text);
 	};
+	/** A page's own data, as its `__data.json` carries it. */
+	const pageData = async (role: Role, path: Path) => {
+		const { status, data } = await send(page('meetings', path, rule)[1] as Row, role);
+		expect(status, `${role}: ${path(seed)}`).toBe(200);
+		return data?.at(-1) as { meetings: Seen[]; polls: Seen[] };
+	};
 	type Invitee = { userId: string; rsvp?: string; answers?: unknown; answeredAt?: unknown };
 	type Seen = { id: string; myRsvp: string | null; invitees: Invitee[] };
 	for (const role of [...PARTICIPANTS, ...FACILITATORS]) {
@@ -1192,9 +1501,13 @@ test("each person's meetings and polls: only their invitations, and only their o
 		const [meetingIds, pollIds] = theirs[role] ?? all;
 		const inCase = await get(role, meetingsOf);
 		const mine = await get(role, () => '/api/meetings');
+		const casePage = await pageData(role, meetingsPage);
+		const myPage = await pageData(role, () => '/meetings');
 		for (const [where, list] of [
 			['case', inCase.meetings],
-			['app', mine.meetings]
+			['app', mine.meetings],
+			['case page', casePage.meetings],
+			['meetings page', myPage.meetings]
 		] as const) {
 			const seen = list as Seen[];
 			expect(
@@ -1213,18 +1526,23 @@ test("each person's meetings and polls: only their invitations, and only their o
 				expect(m.myRsvp).toBe(own?.rsvp ?? null);
 			}
 		}
-		const polls = inCase.polls as Seen[];
-		expect(
-			polls.map((p) => p.id),
-			`${role}: polls`
-		).toEqual(pollIds);
-		for (const p of polls) {
-			for (const i of p.invitees) {
-				const shown = i.answers !== undefined || i.answeredAt !== undefined;
-				expect(shown, `${role}: answers of ${i.userId} in ${p.id}`).toBe(
-					facilitator || i.userId === me
-				);
-				if (!facilitator) expect(i.userId).not.toBe(seed.people.withdrawn.id);
+		for (const [where, list] of [
+			['case', inCase.polls],
+			['case page', casePage.polls]
+		] as const) {
+			const polls = list as Seen[];
+			expect(
+				polls.map((p) => p.id),
+				`${role}: polls (${where})`
+			).toEqual(pollIds);
+			for (const p of polls) {
+				for (const i of p.invitees) {
+					const shown = i.answers !== undefined || i.answeredAt !== undefined;
+					expect(shown, `${role}: answers of ${i.userId} in ${p.id} (${where})`).toBe(
+						facilitator || i.userId === me
+					);
+					if (!facilitator) expect(i.userId).not.toBe(seed.people.withdrawn.id);
+				}
 			}
 		}
 	}
@@ -1243,5 +1561,44 @@ test("each person's meetings and polls: only their invitations, and only their o
 	// People in no case of theirs with meetings hear of none.
 	for (const role of ['admin', 'otherFacilitator', 'withdrawn'] as const) {
 		expect((await get(role, () => '/api/meetings')).meetings).toEqual([]);
+		expect((await pageData(role, () => '/meetings')).meetings).toEqual([]);
+	}
+	// Not invited, the meetings page's forms say no more than the API (404 as for none).
+	const [rsvpForm] = meetingForm('rsvp', 'rsvp', meetingField('cancelled', { rsvp: 'attending' }), {
+		scope: 'case',
+		allowed: []
+	}).filter((r) => r.enhanced);
+	for (const role of ['responsible', 'coFacilitator', 'survivor', 'lead'] as const) {
+		const invitee = ['responsible', 'coFacilitator'].includes(role);
+		expect((await send(rsvpForm as Row, role)).status, role).toBe(invitee ? 409 : 404);
+	}
+});
+
+test("the home page's meeting news and polls to answer: each person's own", async () => {
+	// From the seed again: opening a case's meetings page marks its news seen.
+	await applySeed(app.db, seed);
+	const at = `/cases/${seed.case1.id}/meetings`;
+	// Unseen notices (scheduled, cancelled) and open polls not yet answered, per person.
+	const expected: Record<Person, string[]> = {
+		admin: [],
+		lead: ['poll 1'],
+		coFacilitator: [],
+		otherFacilitator: [],
+		survivor: ['meeting scheduled 1'],
+		supporter: ['meeting scheduled 1', 'poll 1'],
+		responsible: ['meeting cancelled 1'],
+		community: [],
+		withdrawn: []
+	};
+	type Item = { kind: string; change?: string; count?: number; href: string };
+	const home = page('home', () => '/home', { scope: 'app', allowed: SIGNED_IN })[1] as Row;
+	for (const role of PEOPLE) {
+		const { status, data } = await send(home, role);
+		expect(status, role).toBe(200);
+		const { items } = (data?.at(-1) as { waiting: { items: Item[] } }).waiting;
+		const about = items.filter((i) => i.kind === 'meeting' || i.kind === 'poll');
+		for (const i of about) expect(i.href, role).toBe(at);
+		const told = about.map((i) => [i.kind, i.change, i.count].filter((x) => x !== undefined));
+		expect(told.map((t) => t.join(' ')).sort(), role).toEqual(expected[role]);
 	}
 });

@@ -627,7 +627,8 @@ export function makeSeed(now = Date.now()) {
 		{ value: approvedRelay.id, readers: Object.keys(objects.relayed.wraps) },
 		// A meeting or poll reaches its case's facilitators and its invitees only, and an answer
 		// only the facilitators and the one who gave it. Everyone's answer to a meeting comes as
-		// `rsvp` (facilitators only); an invitee's own as `myRsvp`.
+		// `rsvp` (facilitators only); an invitee's own as `myRsvp`. Pages write it as script
+		// (`rsvp:"…"`); `__data.json` is read back into JSON before it is searched.
 		...(
 			[
 				[preparation.id, [survivor, supporter]],
@@ -637,7 +638,8 @@ export function makeSeed(now = Date.now()) {
 				[closedPoll.id, [responsible]],
 				[String(openPoll.answeredAt), [survivor]],
 				[String(closedPoll.answeredAt), [responsible]],
-				['"rsvp":"need_to_talk"', []]
+				['"rsvp":"need_to_talk"', []],
+				['rsvp:"need_to_talk"', []]
 			] as const
 		).map(([value, invited]) => ({
 			value,

@@ -48,3 +48,12 @@ export function pathId(param: string | undefined, pattern = /^[A-Za-z0-9_-]{1,64
 	if (!param || !pattern.test(param)) throw new Problem(404, 'not_found');
 	return param;
 }
+
+/** `pathId` for a form action, where nothing turns a refusal into a 404: never a 500. */
+export function actionPathId(param: string | undefined, pattern?: RegExp): string {
+	try {
+		return pathId(param, pattern);
+	} catch (e) {
+		return pageProblem(e);
+	}
+}

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
-import { pageProblem, pathId } from '$lib/server/api';
+import { actionPathId, pageProblem, pathId } from '$lib/server/api';
 import { caseView } from '$lib/server/cases';
 import { getDeploymentId } from '$lib/server/org';
 import { attempt, parseFormLists } from '$lib/server/forms';
@@ -105,7 +105,7 @@ const ANSWERS = ['yes', 'if_need_be', 'no'] as const;
 export const actions: Actions = {
 	schedule: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const input = await parseFormLists(event.request, Schedule, ['invitee']);
 		if (!input) return refuse('schedule', m.meetings_form_invalid());
 		const times = span(input);
@@ -122,7 +122,7 @@ export const actions: Actions = {
 	},
 	propose: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const input = await parseFormLists(event.request, Propose, ['invitee', 'slotDate', 'slotTime']);
 		if (!input || input.slotDate.length !== input.slotTime.length) {
 			return refuse('propose', m.meetings_form_invalid());
@@ -150,7 +150,7 @@ export const actions: Actions = {
 	},
 	answerPoll: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const data = await event.request.formData().catch(() => null);
 		const pollId = data?.get('pollId');
 		if (!data || typeof pollId !== 'string') return refuse('answerPoll', m.meetings_form_invalid());
@@ -176,7 +176,7 @@ export const actions: Actions = {
 	},
 	pick: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const data = await event.request.formData().catch(() => null);
 		const pollId = data?.get('pollId');
 		const idx = Number(data?.get('idx'));
@@ -206,7 +206,7 @@ export const actions: Actions = {
 	},
 	closePoll: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const input = await parseFormLists(event.request, Poll, []);
 		if (!input) return refuse('closePoll', m.meetings_form_invalid());
 		return attempt(
@@ -220,7 +220,7 @@ export const actions: Actions = {
 	},
 	move: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const input = await parseFormLists(event.request, Move, []);
 		if (!input) return refuse('move', m.meetings_form_invalid());
 		const times = span(input);
@@ -238,7 +238,7 @@ export const actions: Actions = {
 	},
 	cancel: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const input = await parseFormLists(event.request, One, []);
 		if (!input) return refuse('cancel', m.meetings_form_invalid());
 		return attempt(
@@ -252,7 +252,7 @@ export const actions: Actions = {
 	},
 	rsvp: async (event) => {
 		const user = requireUser(event);
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		const input = await parseFormLists(event.request, Rsvp, []);
 		if (!input) return refuse('rsvp', m.meetings_rsvp_invalid());
 		return attempt(
