@@ -924,6 +924,18 @@ const ROWS: Row[] = [
 		(s) => ({ meetingId: s.meetings.preparation.id }),
 		{ scope: 'app', allowed: [] }
 	),
+	...action(
+		'pause my part in a malformed case id',
+		() => '/cases/not~an~id?/participation',
+		() => ({ to: 'paused' }),
+		{ scope: 'app', allowed: [] }
+	),
+	...action(
+		'choose how to take part in a malformed case id',
+		() => '/cases/not~an~id/input?/choices',
+		() => ({ jointConsent: 'yes' }),
+		{ scope: 'app', allowed: [] }
+	),
 
 	// An invite link: the token is the authorization (the invited person may have no account).
 	...page('invite page', (s) => `/join/${s.invite.token}`, { scope: 'link', allowed: ROLES }),

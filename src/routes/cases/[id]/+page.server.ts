@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
-import { pageProblem, pathId } from '$lib/server/api';
+import { actionPathId, pageProblem, pathId } from '$lib/server/api';
 import { caseView, handOverLead, setStage } from '$lib/server/cases';
 import { listCaseInvites, revokeCaseInvite } from '$lib/server/case-invites';
 import { attempt, parseForm } from '$lib/server/forms';
@@ -86,7 +86,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const input = await parseForm(event.request, ParticipationForm);
 		if (!input) return fail(400, { form: 'participation', problem: m.problem_bad_request() });
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		if (input.to === 'withdrawn' && !input.words) {
 			return fail(400, { form: 'participation', problem: m.case_withdraw_choose_words() });
 		}

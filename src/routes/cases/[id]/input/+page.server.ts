@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
-import { pageProblem, pathId } from '$lib/server/api';
+import { actionPathId, pageProblem, pathId } from '$lib/server/api';
 import { caseView } from '$lib/server/cases';
 import { CONSENTS, MODES, setChoices } from '$lib/server/case-choices';
 import { templateInUse } from '$lib/server/templates';
@@ -43,7 +43,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const input = await parseForm(event.request, ChoicesForm);
 		if (!input) return fail(400, { form: 'choices', problem: m.input_choices_invalid() });
-		const caseId = pathId(event.params.id);
+		const caseId = actionPathId(event.params.id);
 		// Only the survivor's form has a way of taking part (its radios always send one); the
 		// domain refuses it from anyone else.
 		const survivorForm = input.mode !== undefined;

@@ -179,7 +179,8 @@ export const actions: Actions = {
 		const caseId = actionPathId(event.params.id);
 		const data = await event.request.formData().catch(() => null);
 		const pollId = data?.get('pollId');
-		const idx = Number(data?.get('idx'));
+		const rawIdx = data?.get('idx');
+		const idx = typeof rawIdx === 'string' && /^\d{1,2}$/.test(rawIdx) ? Number(rawIdx) : NaN;
 		if (!data || typeof pollId !== 'string' || !Number.isInteger(idx)) {
 			return refuse('pick', m.meetings_form_invalid());
 		}
