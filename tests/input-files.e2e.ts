@@ -1,24 +1,23 @@
-import { createHash, randomBytes } from 'node:crypto';
-import {
-	closeSync,
-	ftruncateSync,
-	mkdirSync,
-	mkdtempSync,
-	openSync,
-	readFileSync,
-	readdirSync,
-	rmSync
-} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { chromium, expect, test, type Locator, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { chromium, expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium.js';
-import { countRows, startApp, type App } from './support/app';
+import { startApp, type App } from './support/app';
 import { expectAccessible } from './support/axe';
 import { inviteLink, joinAsNewPerson, openCase } from './support/cases';
 import { createAccount } from './support/flows';
 import { newDevice } from './support/passkeys';
 import { recordTraffic } from './support/traffic';
+import {
+	confirmMember,
+	expectNowhere,
+	phoneShot,
+	saveCopy,
+	sha256,
+	userIdOf
+} from './support/journey';
 
 // Files a party adds to their own input: a letter, a picture, a recorded statement. Each is
 // sealed in the browser for the readers of the answers, follows the answers to readers chosen
@@ -43,61 +42,8 @@ test.afterAll(async () => {
 	await app.stop();
 });
 
-async function phoneShot(page: Page, name: string) {
-	await page.setViewportSize({ width: 390, height: 844 });
-	// From the top: a scrolled page draws its sticky header mid-picture.
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-/** Every file the app keeps: the database, its WAL and anything else beside them. */
-function storedFiles(dir = dirname(app.dbPath)): Buffer[] {
-	return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-		e.isDirectory() ? storedFiles(join(dir, e.name)) : [readFileSync(join(dir, e.name))]
-	);
-}
-
-function expectNowhere(secrets: string[], traffic: string[][]) {
-	for (const seen of traffic) {
-		expect(seen.length).toBeGreaterThan(10);
-		expect(seen.filter((t) => secrets.some((s) => t.includes(s)))).toEqual([]);
-	}
-	for (const s of secrets) expect(app.output()).not.toContain(s);
-	const files = storedFiles();
-	expect(files.length).toBeGreaterThan(0);
-	for (const bytes of files) for (const s of secrets) expect(bytes.includes(s)).toBe(false);
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
 async function rows(sql: string, ...args: string[]) {
 	return (await app.db.execute({ sql, args })).rows;
-}
-
-async function userIdOf(caseId: string, role: string) {
-	const [row] = await rows(
-		'SELECT user_id FROM case_members WHERE case_id = ? AND role = ?',
-		caseId,
-		role
-	);
-	return String(row?.user_id);
-}
-
-/** The lead's browser signs new members into the case log; until then nothing is shared. */
-async function confirmMember(caseId: string, entry: string) {
-	await lead.goto(`${app.origin}/cases/${caseId}`);
-	await expect(lead.getByRole('listitem').filter({ hasText: entry })).toBeVisible();
-	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
-}
-
-/** "Save a copy": the file is decrypted in the page and saved; returns what was saved. */
-async function saveCopy(page: Page, within: Locator) {
-	const [download] = await Promise.all([
-		page.waitForEvent('download'),
-		within.getByRole('button', { name: 'Save a copy' }).click()
-	]);
-	return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
 }
 
 /** The uploads of this case that belong to an envelope: one per input file. */
@@ -186,21 +132,21 @@ test('files with a survivor’s answers: sealed for her readers, following new o
 	const survivor = (await newDevice(await browser.newContext(), true)).page;
 	const survivorTraffic = recordTraffic(survivor);
 	await joinAsNewPerson(survivor, await inviteLink(lead, 'Survivor'), 'Wren');
-	await confirmMember(caseId, 'Wren — Survivor');
+	await confirmMember(lead, app, caseId, 'Wren — Survivor');
 	// Sage supports Wren: someone she may choose, but only if she chooses.
 	const sage = (await newDevice(await browser.newContext(), true)).page;
 	const sageTraffic = recordTraffic(sage);
 	await joinAsNewPerson(sage, await inviteLink(lead, 'Supporter', 'Wren (Survivor)'), 'Sage');
-	await confirmMember(caseId, 'Sage — Supporter');
+	await confirmMember(lead, app, caseId, 'Sage — Supporter');
 	// The responsible party's passkey has no PRF.
 	const party = (await newDevice(await browser.newContext(), false)).page;
 	const partyTraffic = recordTraffic(party);
 	await joinAsNewPerson(party, await inviteLink(lead, 'Responsible party'), 'Ash');
-	await confirmMember(caseId, 'Ash — Responsible party');
-	const wrenId = await userIdOf(caseId, 'survivor');
-	const sageId = await userIdOf(caseId, 'supporter');
-	const ashId = await userIdOf(caseId, 'responsible');
-	const leadId = await userIdOf(caseId, 'facilitator');
+	await confirmMember(lead, app, caseId, 'Ash — Responsible party');
+	const wrenId = await userIdOf(app, caseId, 'survivor');
+	const sageId = await userIdOf(app, caseId, 'supporter');
+	const ashId = await userIdOf(app, caseId, 'responsible');
+	const leadId = await userIdOf(app, caseId, 'facilitator');
 
 	// While she writes the first time, files wait until the answers are sent.
 	await openMyInput(survivor, caseId);
@@ -316,7 +262,7 @@ test('files with a survivor’s answers: sealed for her readers, following new o
 	// A letter or a PDF is saved, not played.
 	await expect(fromWren.getByRole('button', { name: 'Listen' })).toHaveCount(0);
 	await expectAccessible(lead);
-	await phoneShot(lead, 'facilitator-files');
+	await phoneShot(lead, SHOTS, 'facilitator-files');
 	// Opened, the answers and their files are no longer new.
 	await lead.goto(`${app.origin}/cases`);
 	await expect(onDashboard.getByRole('link', { name: ref })).toBeVisible();
@@ -446,7 +392,7 @@ test('files with a survivor’s answers: sealed for her readers, following new o
 
 	// The page as she sees it with her files listed.
 	await expectAccessible(survivor);
-	await phoneShot(survivor, 'survivor-files');
+	await phoneShot(survivor, SHOTS, 'survivor-files');
 
 	// Over 200 MB is refused in words before anything is uploaded (a sparse file on disk).
 	const dir = mkdtempSync(join(tmpdir(), 'ck-huge-'));
@@ -500,6 +446,7 @@ test('files with a survivor’s answers: sealed for her readers, following new o
 	expect(after.chunks.map((c) => c.status)).toEqual([404, 404]);
 
 	expectNowhere(
+		app,
 		[canary, fileCanary, nameCanary, letterCanary, noteCanary],
 		[leadTraffic, survivorTraffic, sageTraffic, partyTraffic]
 	);
@@ -519,7 +466,7 @@ test('a statement recorded on the input page reaches the facilitators sealed, an
 		const context = await mic.newContext({ permissions: ['microphone'] });
 		const speaker = (await newDevice(context, true)).page;
 		await joinAsNewPerson(speaker, link, 'Rowan');
-		await confirmMember(caseId, 'Rowan — Survivor');
+		await confirmMember(lead, app, caseId, 'Rowan — Survivor');
 
 		await openMyInput(speaker, caseId);
 		await speaker.getByRole('button', { name: 'Show the questions' }).click();
@@ -542,7 +489,7 @@ test('a statement recorded on the input page reaches the facilitators sealed, an
 			'Your recording is not added yet. Choose “Attach this recording” (or discard it), then “Add this file”.'
 		);
 		await expectAccessible(speaker);
-		await phoneShot(speaker, 'survivor-recorded');
+		await phoneShot(speaker, SHOTS, 'survivor-recorded');
 		await files.getByRole('button', { name: 'Attach this recording' }).click();
 		await expect(files.getByText(/^Attached: Voice recording\.webm \(\d+ KB\)/)).toBeVisible();
 		await files.getByRole('button', { name: 'Add this file' }).click();
@@ -583,7 +530,7 @@ test('a statement recorded on the input page reaches the facilitators sealed, an
 		expect(played.duration).toBeGreaterThan(1);
 		expect(played.duration).toBeLessThan(10);
 		await expectAccessible(lead);
-		await phoneShot(lead, 'facilitator-recording');
+		await phoneShot(lead, SHOTS, 'facilitator-recording');
 	} finally {
 		await mic.close();
 	}

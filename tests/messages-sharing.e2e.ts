@@ -1,13 +1,19 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { countRows, startApp, type App } from './support/app';
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startApp, type App } from './support/app';
 import { expectAccessible } from './support/axe';
 import { inviteLink, joinAsNewPerson, openCase } from './support/cases';
 import { createAccount } from './support/flows';
 import { newDevice } from './support/passkeys';
 import { recordTraffic } from './support/traffic';
+import {
+	confirmMember,
+	expectNowhere,
+	phoneShot,
+	saveCopy,
+	sha256,
+	userIdOf
+} from './support/journey';
 
 // Words that reach someone after they were written: a co-facilitator who joins later is given
 // the conversation that was already there, and a survivor shares one message (and its file) with
@@ -31,51 +37,8 @@ test.afterAll(async () => {
 	await app.stop();
 });
 
-async function phoneShot(page: Page, name: string) {
-	await page.setViewportSize({ width: 390, height: 844 });
-	// From the top: a scrolled page draws its sticky header mid-picture.
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-/** Every file the app keeps: the database, its WAL and anything else beside them. */
-function storedFiles(dir = dirname(app.dbPath)): Buffer[] {
-	return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-		e.isDirectory() ? storedFiles(join(dir, e.name)) : [readFileSync(join(dir, e.name))]
-	);
-}
-
-function expectNowhere(secrets: string[], traffic: string[][]) {
-	for (const seen of traffic) {
-		expect(seen.length).toBeGreaterThan(10);
-		expect(seen.filter((t) => secrets.some((s) => t.includes(s)))).toEqual([]);
-	}
-	for (const s of secrets) expect(app.output()).not.toContain(s);
-	const files = storedFiles();
-	expect(files.length).toBeGreaterThan(0);
-	for (const bytes of files) for (const s of secrets) expect(bytes.includes(s)).toBe(false);
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
 async function rows(sql: string, args: string[]) {
 	return (await app.db.execute({ sql, args })).rows;
-}
-
-async function userIdOf(caseId: string, role: string) {
-	const [row] = await rows('SELECT user_id FROM case_members WHERE case_id = ? AND role = ?', [
-		caseId,
-		role
-	]);
-	return String(row?.user_id);
-}
-
-/** The lead's browser signs new members into the case log; until then nothing is shared. */
-async function confirmMember(caseId: string, entry: string) {
-	await lead.goto(`${app.origin}/cases/${caseId}`);
-	await expect(lead.getByRole('listitem').filter({ hasText: entry })).toBeVisible();
-	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
 }
 
 /** A new person, on their own device, joins the open case with this role. */
@@ -89,7 +52,7 @@ async function joinCase(
 	const page = (await newDevice(await browser.newContext(), role !== 'Responsible party')).page;
 	const traffic = recordTraffic(page);
 	await joinAsNewPerson(page, await inviteLink(lead, role, supports || undefined), name);
-	await confirmMember(caseId, `${name} — ${role}`);
+	await confirmMember(lead, app, caseId, `${name} — ${role}`);
 	return { page, traffic };
 }
 
@@ -106,15 +69,6 @@ async function write(page: Page, text: string, file?: Upload) {
 	if (file) await page.getByLabel('Attach a file (optional)').setInputFiles(file);
 	await page.getByRole('button', { name: 'Send', exact: true }).click();
 	await expect(page.getByText('Sent.', { exact: true })).toBeVisible({ timeout: 60_000 });
-}
-
-/** "Save a copy": the file is decrypted in the page and saved; returns what was saved. */
-async function saveCopy(page: Page, within: Locator) {
-	const [download] = await Promise.all([
-		page.waitForEvent('download'),
-		within.getByRole('button', { name: 'Save a copy' }).click()
-	]);
-	return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
 }
 
 /** What a browser gets when it asks the API itself, with its own session. */
@@ -142,8 +96,8 @@ test('a facilitator who joins later reads the conversation that was already ther
 	const { caseId, ref } = await openCase(lead, app.origin, 'Joined later case');
 	const wren = await joinCase(browser, caseId, 'Wren', 'Survivor');
 	const ash = await joinCase(browser, caseId, 'Ash', 'Responsible party');
-	const wrenId = await userIdOf(caseId, 'survivor');
-	const ashId = await userIdOf(caseId, 'responsible');
+	const wrenId = await userIdOf(app, caseId, 'survivor');
+	const ashId = await userIdOf(app, caseId, 'responsible');
 
 	// Before the second facilitator is even invited, Wren and Alder write, and Wren sends a file.
 	await openThread(wren.page, caseId, wrenId);
@@ -188,7 +142,7 @@ test('a facilitator who joins later reads the conversation that was already ther
 		);
 	expect(await unwrapped()).toBe(2);
 	// The lead's browser signs Birch into the log, then wraps every message for them.
-	await confirmMember(caseId, 'Birch — Facilitator');
+	await confirmMember(lead, app, caseId, 'Birch — Facilitator');
 	await expect.poll(unwrapped).toBe(0);
 
 	// Birch's list shows both earlier messages as new; the conversation opens in Birch's browser.
@@ -249,6 +203,7 @@ test('a facilitator who joins later reads the conversation that was already ther
 	expect((await getFrom(birch, chunk)).status).toBe(200);
 
 	expectNowhere(
+		app,
 		[canary, reply, later, fileCanary],
 		[leadTraffic, wren.traffic, ash.traffic, birchTraffic]
 	);
@@ -276,9 +231,9 @@ test('a survivor shares one of her messages with her supporter, who can speak fo
 	await expect(lead.getByRole('listitem').filter({ hasText: 'Sage — Supporter' })).toContainText(
 		'supports Wren'
 	);
-	const wrenId = await userIdOf(caseId, 'survivor');
-	const sageId = await userIdOf(caseId, 'supporter');
-	const ashId = await userIdOf(caseId, 'responsible');
+	const wrenId = await userIdOf(app, caseId, 'survivor');
+	const sageId = await userIdOf(app, caseId, 'supporter');
+	const ashId = await userIdOf(app, caseId, 'responsible');
 
 	// Wren writes two messages; she shares only the first, with its file, with Sage.
 	const survivor = wren.page;
@@ -297,7 +252,7 @@ test('a survivor shares one of her messages with her supporter, who can speak fo
 		)
 	).toBeVisible();
 	await expectAccessible(survivor);
-	await phoneShot(survivor, 'survivor-share');
+	await phoneShot(survivor, SHOTS, 'survivor-share');
 	const relays = () =>
 		rows('SELECT from_id, to_id, proposed_by, status FROM relays WHERE case_id = ?', [caseId]);
 	expect(await relays()).toEqual([]);
@@ -324,7 +279,7 @@ test('a survivor shares one of her messages with her supporter, who can speak fo
 	expect(copy.name).toBe('letter.txt');
 	expect(sha256(copy.bytes)).toBe(sha256(letter.buffer));
 	await expectAccessible(sage.page);
-	await phoneShot(sage.page, 'supporter-shared');
+	await phoneShot(sage.page, SHOTS, 'supporter-shared');
 	// The rest of Wren's conversation stays hers.
 	expect((await sage.page.goto(`${app.origin}/cases/${caseId}/messages/${wrenId}`))?.status()).toBe(
 		404
@@ -379,7 +334,11 @@ test('a survivor shares one of her messages with her supporter, who can speak fo
 	expect((await getFrom(ash.page, chunk)).status).toBe(404);
 	expect((await getFrom(sage.page, chunk)).status).toBe(200);
 
-	expectNowhere([shared, kept, fileCanary], [leadTraffic, wren.traffic, sage.traffic, ash.traffic]);
+	expectNowhere(
+		app,
+		[shared, kept, fileCanary],
+		[leadTraffic, wren.traffic, sage.traffic, ash.traffic]
+	);
 	await survivor.context().close();
 	await sage.page.context().close();
 	await ash.page.context().close();

@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { chromium, expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium.js';
 import { countRows, startApp, type App } from './support/app';
 import { expectAccessible } from './support/axe';
@@ -9,6 +8,14 @@ import { inviteLink, joinAsNewPerson, openCase } from './support/cases';
 import { createAccount } from './support/flows';
 import { newDevice } from './support/passkeys';
 import { recordTraffic } from './support/traffic';
+import {
+	confirmMember,
+	expectNowhere,
+	phoneShot,
+	saveCopy,
+	sha256,
+	userIdOf
+} from './support/journey';
 
 // Private conversations with the facilitators, relays that need the author's yes, and files
 // sealed in the browser chunk by chunk. Canaries prove that no words and no file content reach
@@ -32,49 +39,6 @@ test.afterAll(async () => {
 	await app.stop();
 });
 
-async function phoneShot(page: Page, name: string) {
-	await page.setViewportSize({ width: 390, height: 844 });
-	// From the top: a scrolled page draws its sticky header mid-picture.
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-/** Every file the app keeps: the database, its WAL and anything else beside them. */
-function storedFiles(dir = dirname(app.dbPath)): Buffer[] {
-	return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-		e.isDirectory() ? storedFiles(join(dir, e.name)) : [readFileSync(join(dir, e.name))]
-	);
-}
-
-function expectNowhere(secrets: string[], traffic: string[][]) {
-	for (const seen of traffic) {
-		expect(seen.length).toBeGreaterThan(10);
-		expect(seen.filter((t) => secrets.some((s) => t.includes(s)))).toEqual([]);
-	}
-	for (const s of secrets) expect(app.output()).not.toContain(s);
-	const files = storedFiles();
-	expect(files.length).toBeGreaterThan(0);
-	for (const bytes of files) for (const s of secrets) expect(bytes.includes(s)).toBe(false);
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function userIdOf(caseId: string, role: string) {
-	const r = await app.db.execute({
-		sql: 'SELECT user_id FROM case_members WHERE case_id = ? AND role = ?',
-		args: [caseId, role]
-	});
-	return String(r.rows[0]?.user_id);
-}
-
-/** The lead's browser signs new members into the case log; until then nothing is shared. */
-async function confirmMember(caseId: string, entry: string) {
-	await lead.goto(`${app.origin}/cases/${caseId}`);
-	await expect(lead.getByRole('listitem').filter({ hasText: entry })).toBeVisible();
-	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
-}
-
 /** A case with a survivor (PRF passkey) and a responsible party (no PRF), each in their own browser. */
 async function caseWithParties(browser: Browser, title: string) {
 	const { caseId, ref } = await openCase(lead, app.origin, title);
@@ -85,15 +49,15 @@ async function caseWithParties(browser: Browser, title: string) {
 	const party = (await newDevice(await browser.newContext(), false)).page;
 	const partyTraffic = recordTraffic(party);
 	await joinAsNewPerson(party, await inviteLink(lead, 'Responsible party'), 'Ash');
-	await confirmMember(caseId, 'Ash — Responsible party');
+	await confirmMember(lead, app, caseId, 'Ash — Responsible party');
 	return {
 		caseId,
 		ref,
 		survivor,
 		party,
 		traffic: [leadTraffic, survivorTraffic, partyTraffic],
-		wrenId: await userIdOf(caseId, 'survivor'),
-		ashId: await userIdOf(caseId, 'responsible')
+		wrenId: await userIdOf(app, caseId, 'survivor'),
+		ashId: await userIdOf(app, caseId, 'responsible')
 	};
 }
 
@@ -110,15 +74,6 @@ async function write(page: Page, text: string, file?: Upload) {
 	if (file) await page.getByLabel('Attach a file (optional)').setInputFiles(file);
 	await page.getByRole('button', { name: 'Send', exact: true }).click();
 	await expect(page.getByText('Sent.', { exact: true })).toBeVisible({ timeout: 60_000 });
-}
-
-/** "Save a copy": the file is decrypted in the page and saved; returns what was saved. */
-async function saveCopy(page: Page, within: Locator) {
-	const [download] = await Promise.all([
-		page.waitForEvent('download'),
-		within.getByRole('button', { name: 'Save a copy' }).click()
-	]);
-	return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
 }
 
 /** A sealed-chunk PUT from this person's browser, with their session. */
@@ -196,7 +151,7 @@ test('a survivor and the facilitators write privately: new until opened, and the
 		inCase.getByRole('listitem').filter({ hasText: 'With Ash (Responsible party)' })
 	).toContainText('No messages yet');
 	await expectAccessible(lead);
-	await phoneShot(lead, 'facilitator-messages');
+	await phoneShot(lead, SHOTS, 'facilitator-messages');
 	await withWren.getByRole('link', { name: 'With Wren (Survivor)' }).click();
 	await expect(lead.getByRole('heading', { name: 'Conversation with Wren' })).toBeVisible();
 	await expect(lead.getByRole('article', { name: 'Message from Wren' })).toContainText(
@@ -221,7 +176,7 @@ test('a survivor and the facilitators write privately: new until opened, and the
 		survivor.getByRole('article', { name: 'Message from Alder, facilitator' })
 	).toContainText(reply);
 	await expectAccessible(survivor);
-	await phoneShot(survivor, 'survivor-thread');
+	await phoneShot(survivor, SHOTS, 'survivor-thread');
 	await survivor.goto(`${app.origin}/home`);
 	const read = waiting.getByRole('listitem').filter({
 		has: survivor.getByRole('link', { name: 'Your conversation with the facilitators' })
@@ -257,7 +212,7 @@ test('a survivor and the facilitators write privately: new until opened, and the
 	);
 	expect(probe).toEqual({ envelopes: [] });
 
-	expectNowhere([canary, reply], c.traffic);
+	expectNowhere(app, [canary, reply], c.traffic);
 	await survivor.context().close();
 	await party.context().close();
 });
@@ -290,7 +245,7 @@ test('words are passed on only with the author’s yes: a no leaves nothing, a y
 	await expect(proposed).toHaveValue(words);
 	await expect(source.getByLabel('Include the file letter.txt')).toBeChecked();
 	await expectAccessible(lead);
-	await phoneShot(lead, 'facilitator-propose');
+	await phoneShot(lead, SHOTS, 'facilitator-propose');
 	await proposed.fill(declined);
 	await source.getByLabel('Include the file letter.txt').uncheck();
 	await source.getByRole('button', { name: 'Ask Wren' }).click();
@@ -313,7 +268,7 @@ test('words are passed on only with the author’s yes: a no leaves nothing, a y
 	);
 	await expect(ask.getByText('letter.txt')).toHaveCount(0);
 	await expectAccessible(survivor);
-	await phoneShot(survivor, 'survivor-proposal');
+	await phoneShot(survivor, SHOTS, 'survivor-proposal');
 	await ask.getByRole('button', { name: "No, don't pass it on" }).click();
 	await expect(ask).toContainText('Declined: nothing was passed on.');
 	const relays = () =>
@@ -384,7 +339,7 @@ test('words are passed on only with the author’s yes: a no leaves nothing, a y
 		'Agreed: this was passed on to Ash.'
 	);
 
-	expectNowhere([words, declined, 'Dear Ash'], c.traffic);
+	expectNowhere(app, [words, declined, 'Dear Ash'], c.traffic);
 	await survivor.context().close();
 	await party.context().close();
 });
@@ -424,7 +379,7 @@ test('files: 20 MB sealed and intact, an interrupted upload carries on, bad inpu
 	expect(sha256(saved.bytes)).toBe(sha256(big));
 	// The canary is really in the file, so its absence below means something.
 	expect(saved.bytes.includes(canary)).toBe(true);
-	expectNowhere([canary, nameCanary], c.traffic);
+	expectNowhere(app, [canary, nameCanary], c.traffic);
 
 	// The line drops for good after three chunks: the page says so and nothing is sent yet.
 	const file = { name: 'notes.pdf', mimeType: 'application/pdf', buffer: randomBytes(3 * MB) };
@@ -452,7 +407,7 @@ test('files: 20 MB sealed and intact, an interrupted upload carries on, bad inpu
 	// Each chunk was tried again before giving up.
 	expect(dropped).toBeGreaterThanOrEqual(4);
 	await expect(party.getByRole('button', { name: 'Send', exact: true })).toBeDisabled();
-	await phoneShot(party, 'party-interrupted');
+	await phoneShot(party, SHOTS, 'party-interrupted');
 	const [pending] = (
 		await app.db.execute({
 			sql: 'SELECT id, object_id FROM attachments WHERE owner_id = ?',
@@ -643,8 +598,8 @@ test('a voice message recorded in the browser reaches the facilitators sealed, a
 		const context = await mic.newContext({ permissions: ['microphone'] });
 		const speaker = (await newDevice(context, true)).page;
 		await joinAsNewPerson(speaker, link, 'Rowan');
-		await confirmMember(caseId, 'Rowan — Survivor');
-		const rowanId = await userIdOf(caseId, 'survivor');
+		await confirmMember(lead, app, caseId, 'Rowan — Survivor');
+		const rowanId = await userIdOf(app, caseId, 'survivor');
 
 		await openThread(speaker, caseId, rowanId);
 		await speaker.getByRole('button', { name: 'Record a voice message' }).click();
@@ -656,7 +611,7 @@ test('a voice message recorded in the browser reaches the facilitators sealed, a
 			speaker.getByText('Listen back before you attach it. It stays in this page until you do.')
 		).toBeVisible();
 		await expectAccessible(speaker);
-		await phoneShot(speaker, 'recorder-done');
+		await phoneShot(speaker, SHOTS, 'recorder-done');
 		await speaker.getByRole('button', { name: 'Attach this recording' }).click();
 		await expect(speaker.getByText(/^Attached: Voice recording\.webm \(\d+ KB\)/)).toBeVisible();
 		await speaker.getByRole('button', { name: 'Send', exact: true }).click();
