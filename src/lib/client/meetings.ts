@@ -205,7 +205,7 @@ export async function calendarFile(
 	details: Details | null,
 	kindName: string
 ): Promise<Blob> {
-	const tag = await hmac(me.boxSk, encode('ics-uid', text(m.id)));
+	const tag = await hmac(me.boxSk, encode('ics-uid/v1', text(m.id)));
 	const uid = `${toBase64url(tag.slice(0, 18))}@calendar`;
 	const ics = meetingIcs({
 		uid,

@@ -323,13 +323,15 @@ export async function waitingFor(
 	if (mine.length === 0) return { items: [], unread: 0 };
 	const byId = new Map(mine.map((c) => [c.caseId, c]));
 	const facilitating = mine.filter((c) => c.role === 'facilitator').map((c) => c.caseId);
+	// Facilitators propose times and pick one; their page has nothing for them to answer.
+	const answering = mine.filter((c) => c.role !== 'facilitator').map((c) => c.caseId);
 	const [news, messages, notices, pending, meetingNews, polls] = await Promise.all([
 		newsFor(db, userId, [...byId.keys()], now),
 		messageCounts(db, userId, [...byId.keys()]),
 		facilitating.length ? noticesFor(db, facilitating) : none,
 		facilitating.length ? pendingFor(db, facilitating) : none,
 		meetingNewsIn(db, userId, [...byId.keys()]),
-		pollsToAnswer(db, userId, [...byId.keys()])
+		answering.length ? pollsToAnswer(db, userId, answering) : none
 	]);
 	const ref = (caseId: string) => byId.get(caseId)?.ref ?? '';
 	const base = (caseId: string) => ({

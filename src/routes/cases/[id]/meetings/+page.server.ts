@@ -16,7 +16,8 @@ import {
 } from '$lib/server/meetings';
 import { answerPoll, closePoll, createPoll, pickSlot, pollsFor } from '$lib/server/meeting-polls';
 import { MEETING_KINDS } from '$lib/server/db/schema';
-import { wallTimeToUtc } from '$lib/time-zones';
+import { isTimeZone, wallTimeToUtc } from '$lib/time-zones';
+import { problemMessage } from '$lib/server/messages';
 import { m } from '$lib/paraglide/messages.js';
 
 // A case's meetings and polls. Times, people and answers are structure, posted as forms and
@@ -52,6 +53,8 @@ const ids = v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)))
 
 /** A wall-clock time in a zone as UTC, or the words for why it cannot be used. */
 function instant(date: string, time: string, zone: string): number | string {
+	// Said first: an unknown zone would otherwise read as a date or time that could not be read.
+	if (!isTimeZone(zone)) return problemMessage('time_zone_unknown');
 	const r = wallTimeToUtc({ date, time }, zone);
 	if (r.ok) return r.utcMs;
 	return r.reason === 'nonexistent'
