@@ -452,7 +452,9 @@ describe('formatting', () => {
 		expect(describeZone(december, 'Pacific/Chatham')).toBe('Pacific/Chatham, UTC+13:45');
 		expect(describeZone(december, 'America/St_Johns')).toBe('America/St_Johns, UTC-3:30');
 		expect(describeZone(december, 'Europe/London')).toBe('Europe/London, UTC+0');
-		expect(describeZone(december, 'Asia/Calcutta')).toBe('Asia/Calcutta, UTC+5:30');
+		// Old spellings a runtime may report are shown by today's names.
+		expect(describeZone(december, 'Asia/Calcutta')).toBe('Asia/Kolkata, UTC+5:30');
+		expect(describeZone(december, 'Europe/Kiev')).toBe('Europe/Kyiv, UTC+2');
 		expect(offsetLabel(-570)).toBe('UTC-9:30');
 		expect(offsetLabel(0)).toBe('UTC+0');
 	});

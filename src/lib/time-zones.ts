@@ -149,10 +149,27 @@ export function offsetLabel(offsetMinutes: number): string {
 	return `UTC${offsetMinutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${minutes}`;
 }
 
+// Runtimes may still report a few zones by names IANA has since replaced; people should see the
+// names used today (a browser in Kyiv reports Europe/Kiev).
+const CURRENT_NAMES: Record<string, string> = {
+	'Asia/Calcutta': 'Asia/Kolkata',
+	'Asia/Katmandu': 'Asia/Kathmandu',
+	'Asia/Rangoon': 'Asia/Yangon',
+	'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+	'America/Godthab': 'America/Nuuk',
+	'Atlantic/Faeroe': 'Atlantic/Faroe',
+	'Europe/Kiev': 'Europe/Kyiv',
+	'Europe/Uzhgorod': 'Europe/Kyiv',
+	'Europe/Zaporozhye': 'Europe/Kyiv'
+};
+
+/** A zone's name as people know it today. */
+export const zoneName = (zone: string) => CURRENT_NAMES[zone] ?? zone;
+
 /** The zone as people should see it beside a time: 'Europe/Berlin, UTC+1'. */
 export function describeZone(utcMs: number, zone: string): string {
 	const label = offsetLabel(zoneOffsetMinutes(utcMs, zone));
-	return zone === 'UTC' ? zone : `${zone}, ${label}`;
+	return zone === 'UTC' ? zone : `${zoneName(zone)}, ${label}`;
 }
 
 function dateText(utcMs: number, zone: string, locale: string): string {
