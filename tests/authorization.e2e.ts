@@ -1590,10 +1590,11 @@ test("the home page's meeting news and polls to answer: each person's own", asyn
 	// From the seed again: opening a case's meetings page marks its news seen.
 	await applySeed(app.db, seed);
 	const at = `/cases/${seed.case1.id}/meetings`;
-	// Unseen notices (scheduled, cancelled) and open polls not yet answered, per person.
+	// Unseen notices (scheduled, cancelled) and open polls not yet answered, per person. The
+	// lead is in the poll as its planner: facilitators are never asked to answer for times.
 	const expected: Record<Person, string[]> = {
 		admin: [],
-		lead: ['poll 1'],
+		lead: [],
 		coFacilitator: [],
 		otherFacilitator: [],
 		survivor: ['meeting scheduled 1'],
