@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { countRows, startApp, type App } from './support/app';
@@ -8,6 +7,7 @@ import { inviteLink, joinAsNewPerson, openCase } from './support/cases';
 import { createAccount } from './support/flows';
 import { newDevice } from './support/passkeys';
 import { recordTraffic } from './support/traffic';
+import { confirmMember, expectNowhere, phoneShot, userIdOf } from './support/journey';
 
 // Scheduling that knows restorative practice: a poll answered by three people in three time
 // zones, each seeing only their own answers; the survivor's consent before anything with both
@@ -34,13 +34,6 @@ test.afterAll(async () => {
 	await app.stop();
 });
 
-async function phoneShot(page: Page, name: string) {
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 /**
  * axe from the top of the page: scrolled, the sticky header covers part of a field, which axe
  * counts as a target too small to tap.
@@ -52,22 +45,6 @@ async function accessible(page: Page) {
 
 async function person(browser: Browser, timezoneId: string, prf = true) {
 	return (await newDevice(await browser.newContext({ timezoneId }), prf)).page;
-}
-
-async function confirmMember(caseId: string, entry: string) {
-	await lead.goto(`${app.origin}/cases/${caseId}`);
-	await expect(lead.getByRole('listitem').filter({ hasText: entry })).toBeVisible();
-	const pending = async () =>
-		(await rows('SELECT 1 FROM case_pending WHERE case_id = ?', caseId)).length;
-	await expect.poll(pending).toBe(0);
-}
-
-async function userIdOf(caseId: string, role: string) {
-	const r = await app.db.execute({
-		sql: 'SELECT user_id FROM case_members WHERE case_id = ? AND role = ?',
-		args: [caseId, role]
-	});
-	return String(r.rows[0]?.user_id);
 }
 
 async function rows(sql: string, ...args: string[]) {
@@ -102,9 +79,9 @@ async function caseWithPeople(
 		ash = await person(browser, 'Asia/Kolkata', false);
 		if (record) partyTraffic = recordTraffic(ash);
 		await joinAsNewPerson(ash, await inviteLink(lead, 'Responsible party'), 'Ash');
-		await confirmMember(caseId, 'Ash — Responsible party');
+		await confirmMember(lead, app, caseId, 'Ash — Responsible party');
 	} else {
-		await confirmMember(caseId, 'Wren — Survivor');
+		await confirmMember(lead, app, caseId, 'Wren — Survivor');
 	}
 	return {
 		caseId,
@@ -112,7 +89,7 @@ async function caseWithPeople(
 		survivor,
 		party: ash,
 		traffic: [leadTraffic, survivorTraffic, ...(party ? [partyTraffic] : [])],
-		wrenId: await userIdOf(caseId, 'survivor')
+		wrenId: await userIdOf(app, caseId, 'survivor')
 	};
 }
 
@@ -311,24 +288,6 @@ async function downloadIcs(page: Page, card: Locator) {
 	};
 }
 
-/** Every file the app keeps: the database, its WAL and anything else beside them. */
-function storedFiles(dir = dirname(app.dbPath)): Buffer[] {
-	return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-		e.isDirectory() ? storedFiles(join(dir, e.name)) : [readFileSync(join(dir, e.name))]
-	);
-}
-
-function expectNowhere(secrets: string[], traffic: string[][]) {
-	for (const seen of traffic) {
-		expect(seen.length).toBeGreaterThan(10);
-		expect(seen.filter((t) => secrets.some((s) => t.includes(s)))).toEqual([]);
-	}
-	for (const s of secrets) expect(app.output()).not.toContain(s);
-	const files = storedFiles();
-	expect(files.length).toBeGreaterThan(0);
-	for (const bytes of files) for (const s of secrets) expect(bytes.includes(s)).toBe(false);
-}
-
 /** The home page's "waiting for you" item with exactly these words, as a link. */
 async function waitingItem(page: Page, words: string | RegExp) {
 	await page.goto(`${app.origin}/home`);
@@ -346,7 +305,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	await lead.goto(`${app.origin}/cases/${caseId}`);
 	const party = await person(browser, 'Asia/Kolkata', false);
 	await joinAsNewPerson(party, await inviteLink(lead, 'Responsible party'), 'Ash');
-	await confirmMember(caseId, 'Ash — Responsible party');
+	await confirmMember(lead, app, caseId, 'Ash — Responsible party');
 
 	await openMeetings(lead, caseId);
 	await lead.getByLabel('Kind of meeting').first().selectOption({ label: 'Circle' });
@@ -363,7 +322,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	await poll.getByRole('button', { name: 'Propose these times' }).click();
 	await expect(lead.getByText('Nothing with the responsible party can be scheduled')).toBeVisible();
 	await accessible(lead);
-	await phoneShot(lead, 'lead-plan');
+	await phoneShot(lead, SHOTS, 'lead-plan');
 	expect(await countRows(app.db, 'meeting_polls')).toBe(0);
 
 	// She chooses to take part in person; the same times can now be proposed.
@@ -390,7 +349,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	await slots.nth(1).getByLabel('No').check();
 	await hers.getByLabel('Yes, I agree to this meeting').check();
 	await accessible(survivor);
-	await phoneShot(survivor, 'survivor-poll');
+	await phoneShot(survivor, SHOTS, 'survivor-poll');
 	await hers.getByRole('button', { name: 'Save my answers' }).click();
 	await expect(hers.getByText('Your answers are saved.')).toBeVisible();
 
@@ -405,7 +364,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	// He is never asked to agree for her, and sees nothing of her answers.
 	await expect(his.getByText('Do you agree')).toHaveCount(0);
 	await accessible(party);
-	await phoneShot(party, 'party-poll');
+	await phoneShot(party, SHOTS, 'party-poll');
 	await his.getByRole('group').nth(0).getByLabel('If need be').check();
 	await his.getByRole('button', { name: 'Save my answers' }).click();
 	await expect(his.getByText('Your answers are saved.')).toBeVisible();
@@ -430,7 +389,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	await card.getByLabel('Wren (Survivor) arrives, minutes after the start').fill('15');
 	await card.getByLabel('Ash (Responsible party) leaves, minutes before the end').fill('15');
 	await accessible(lead);
-	await phoneShot(lead, 'lead-pick');
+	await phoneShot(lead, SHOTS, 'lead-pick');
 	await card.getByRole('button', { name: 'Pick this time' }).click();
 	await expect(lead.getByText('The meeting is scheduled.')).toBeVisible();
 	const meeting = lead.getByRole('article', { name: 'Circle', exact: true });
@@ -450,7 +409,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	).toBeVisible();
 	await expect(party.getByText('arrives')).toHaveCount(0);
 	await accessible(party);
-	await phoneShot(party, 'party-meeting');
+	await phoneShot(party, SHOTS, 'party-meeting');
 
 	// The lead writes where and how; the calendar files below are made in each browser.
 	const details = {
@@ -461,7 +420,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	await openMeetings(lead, caseId);
 	await writeDetails(meeting, details);
 	await accessible(lead);
-	await phoneShot(lead, 'lead-meeting');
+	await phoneShot(lead, SHOTS, 'lead-meeting');
 	// The org's name is set, so the files can be shown not to carry it.
 	const orgName = 'Riverbend Restorative Practice';
 	await app.db.execute({
@@ -475,7 +434,7 @@ test('a poll in three time zones, consent first, staggered times, neutral calend
 	const startUtc = Date.parse(`${winterDay(0)}T17:00:00Z`);
 	await openMeetings(survivor, caseId);
 	await expect(hersNow.getByText(details.place)).toBeVisible();
-	await phoneShot(survivor, 'survivor-meeting');
+	await phoneShot(survivor, SHOTS, 'survivor-meeting');
 	const neutral = await downloadIcs(survivor, hersNow);
 	expect(neutral.get('summary')).toBe('Appointment');
 	expect(neutral.start).toBe(startUtc + 15 * MINUTE);
@@ -584,13 +543,13 @@ test('place, link and agenda are sealed for the people invited: nobody else, not
 		'SELECT reader_id FROM case_wraps WHERE object_id = ? ORDER BY reader_id',
 		meetingId
 	);
-	const ashId = await userIdOf(c.caseId, 'responsible');
-	const leadId = await userIdOf(c.caseId, 'facilitator');
+	const ashId = await userIdOf(app, c.caseId, 'responsible');
+	const leadId = await userIdOf(app, c.caseId, 'facilitator');
 	expect(new Set(readers.map((r) => String(r.reader_id)))).toEqual(new Set([leadId, c.wrenId]));
 	expect(readers.map((r) => String(r.reader_id))).not.toContain(ashId);
 
 	// Nothing of it in any browser's traffic, the server's output, or its files.
-	expectNowhere([canary], c.traffic);
+	expectNowhere(app, [canary], c.traffic);
 	await survivor.context().close();
 	await party.context().close();
 });
@@ -681,7 +640,7 @@ test('a poll, a new meeting and a new time are news on each invitee’s home pag
 		await expect(item).toBeVisible();
 		if (page === survivor) {
 			await accessible(page);
-			await phoneShot(page, 'survivor-home-moved');
+			await phoneShot(page, SHOTS, 'survivor-home-moved');
 		}
 		await item.click();
 		const card = page.getByRole('article', { name: 'Circle', exact: true });
@@ -948,13 +907,13 @@ test('someone who pauses is dropped from meetings still to come, and the facilit
 	const item = await waitingItem(lead, dropped);
 	await expect(item).toBeVisible();
 	await accessible(lead);
-	await phoneShot(lead, 'lead-home-dropped');
+	await phoneShot(lead, SHOTS, 'lead-home-dropped');
 	await item.click();
 	await expect(lead.getByRole('heading', { name: 'Scheduled meetings' })).toBeVisible();
 	await expect(card.getByText('Wren:')).toHaveCount(0);
 	await expect(card.getByText(/^With/)).toHaveCount(0);
 	await expect(pollCard.getByText('With Alder', { exact: true })).toBeVisible();
-	await phoneShot(lead, 'lead-meeting-dropped');
+	await phoneShot(lead, SHOTS, 'lead-meeting-dropped');
 	await expect(await waitingItem(lead, dropped)).toHaveCount(0);
 
 	// Her invitation and her sealed copy of the place are gone; she sees no meeting.
@@ -1031,7 +990,7 @@ test('the overview: a facilitator’s week on the right local day; each particip
 	expect(dayMonth(hersAt, 'Europe/Berlin')).not.toBe(dayMonth(hersAt, 'America/New_York'));
 	await expect(dayOf(hisAt).getByRole('link', { name: prepName })).toHaveCount(0);
 	await accessible(lead);
-	await phoneShot(lead, 'lead-overview');
+	await phoneShot(lead, SHOTS, 'lead-overview');
 
 	// Wren: no week, her one meeting, in New York time.
 	await survivor.goto(`${app.origin}/meetings`);
@@ -1045,7 +1004,7 @@ test('the overview: a facilitator’s week on the right local day; each particip
 	await expect(upcoming.getByText('Planned in')).toHaveCount(0);
 	await expect(upcoming.getByText('Your answer: Not answered')).toBeVisible();
 	await accessible(survivor);
-	await phoneShot(survivor, 'survivor-overview');
+	await phoneShot(survivor, SHOTS, 'survivor-overview');
 
 	// Ash: his check-in only, in Kolkata time, with the zone it was planned in.
 	await party.goto(`${app.origin}/meetings`);
@@ -1057,7 +1016,7 @@ test('the overview: a facilitator’s week on the right local day; each particip
 		his.getByText(`Planned in Europe/Berlin, ${offsetText(hisAt, 'Europe/Berlin')}`)
 	).toBeVisible();
 	await accessible(party);
-	await phoneShot(party, 'party-overview');
+	await phoneShot(party, SHOTS, 'party-overview');
 
 	// Following the link opens the case's meetings page.
 	await his.getByRole('link', { name: checkName }).click();

@@ -72,7 +72,7 @@ function utcStamp(ms: number): string {
 }
 
 // RFC 5545 text allows no control characters but tab and (escaped) line breaks.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: RFC 5545 forbids them
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 function cleanText(text: string | undefined): string {

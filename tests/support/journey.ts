@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
-import { countRows, type App } from './app';
+import type { App } from './app';
 
 // What the longer journeys share: pictures at phone width, canaries looked for everywhere the
 // app keeps or sends anything, the lead's browser confirming members, files saved from a page.
@@ -49,7 +49,11 @@ export async function userIdOf(app: App, caseId: string, role: string) {
 export async function confirmMember(lead: Page, app: App, caseId: string, entry: string) {
 	await lead.goto(`${app.origin}/cases/${caseId}`);
 	await expect(lead.getByRole('listitem').filter({ hasText: entry })).toBeVisible();
-	await expect.poll(() => countRows(app.db, 'case_pending')).toBe(0);
+	// This case's changes only: another test's case may be waiting for its own lead.
+	const pending = async () =>
+		(await app.db.execute({ sql: 'SELECT 1 FROM case_pending WHERE case_id = ?', args: [caseId] }))
+			.rows.length;
+	await expect.poll(pending).toBe(0);
 }
 
 /** "Save a copy": the file is decrypted in the page and saved; returns what was saved. */
