@@ -44,13 +44,26 @@ export type AuditAction =
 	| 'template.created'
 	| 'template.updated'
 	| 'template.in_use'
-	| 'template.deleted';
+	| 'template.deleted'
+	| 'agreement.drafted'
+	| 'agreement.signed'
+	| 'agreement.item_marked'
+	| 'case.closed';
 
 export type AuditEntry = {
 	actorId: string | null;
 	action: AuditAction;
 	objectType?:
-		'user' | 'passkey' | 'link' | 'org' | 'device' | 'case' | 'template' | 'meeting' | 'poll';
+		| 'user'
+		| 'passkey'
+		| 'link'
+		| 'org'
+		| 'device'
+		| 'case'
+		| 'template'
+		| 'meeting'
+		| 'poll'
+		| 'agreement';
 	objectId?: string | null;
 };
 

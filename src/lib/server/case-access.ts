@@ -53,7 +53,11 @@ export async function rosterIn(db: Reader, caseId: string) {
 			role: caseMembers.role,
 			status: caseMembers.status,
 			supports: caseMembers.supports,
-			mode: caseMembers.mode
+			mode: caseMembers.mode,
+			fp: caseMembers.fp,
+			approveBy: caseMembers.approveBy,
+			followUp: caseMembers.followUp,
+			agreementToSupporters: caseMembers.agreementToSupporters
 		})
 		.from(caseMembers)
 		.where(eq(caseMembers.caseId, caseId));

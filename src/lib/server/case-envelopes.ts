@@ -47,10 +47,20 @@ const AUTHORS: Record<CaseKind, readonly CaseRoleName[]> = {
 	// Made only through relays.ts, when the author approves or shares (or by them, to delete).
 	relay: ['survivor', 'responsible', 'supporter', 'community'],
 	// A meeting's place, link and agenda: its object id is the meeting's id.
-	meeting: ['facilitator']
+	meeting: ['facilitator'],
+	// Made only through agreements.ts, which keeps the agreement's structure beside them.
+	agreement: ['facilitator'],
+	'check-in': ['responsible', 'facilitator']
 };
 
-type Roster = Map<string, Pick<CaseMember, 'userId' | 'role' | 'supports' | 'status'>>;
+/** Kinds stored only by the module that keeps their workflow (relays.ts, agreements.ts). */
+const THROUGH_MODULE = new Set<CaseKind>(['relay', 'agreement', 'check-in']);
+
+type Roster = Map<
+	string,
+	Pick<CaseMember, 'userId' | 'role' | 'supports' | 'status'> &
+		Partial<Pick<CaseMember, 'followUp' | 'agreementToSupporters'>>
+>;
 
 function sideOf(userId: string, roster: Roster): 'survivor' | 'responsible' | null {
 	const m = roster.get(userId);
@@ -78,6 +88,18 @@ export function mayReadKind(
 	}
 	// Any member may be invited; checkMeetingReaders narrows it to this meeting's invitees.
 	if (kind === 'meeting') return true;
+	// The agreement: facilitators, the parties, and supporters their party chose to let read it.
+	if (kind === 'agreement') {
+		if (reader.role === 'supporter') {
+			return !!reader.supports && !!roster.get(reader.supports)?.agreementToSupporters;
+		}
+		return ['facilitator', 'survivor', 'responsible'].includes(reader.role);
+	}
+	// A check-in: facilitators, its author, and a survivor only while they chose every update.
+	if (kind === 'check-in') {
+		if (reader.role === 'survivor') return reader.followUp === 'all';
+		return reader.role === 'facilitator' || readerId === authorId;
+	}
 	if (kind === 'interim-summary' || kind === 'interim-comment') {
 		return reader.role === 'facilitator' || reader.role === 'survivor';
 	}
@@ -104,6 +126,12 @@ function checkWraps(
 		seen.add(w.reader);
 		if (!mayReadKind(kind, authorId, subject, w.reader, roster))
 			throw new Problem(403, 'reader_not_allowed');
+		// Survivors get check-ins from facilitators, as their follow-up choice says: a responsible
+		// party can never reach a survivor directly through one (DESIGN §4).
+		const toSurvivor = roster.get(w.reader)?.role === 'survivor';
+		if (kind === 'check-in' && toSurvivor && roster.get(actorId)?.role !== 'facilitator') {
+			throw new Problem(403, 'reader_not_allowed');
+		}
 	}
 }
 
@@ -122,12 +150,20 @@ export async function putCaseEnvelopeIn(
 	caseId: string,
 	input: CaseEnvelopeInput,
 	now: number,
-	/** Set by relays.ts only: a relay is made when its author approves or shares it. */
-	relaying = false
+	/**
+	 * Set by the module that keeps a kind's workflow (relays.ts, agreements.ts): a relay is made
+	 * when its author approves or shares it, agreement text and check-ins with their structure.
+	 */
+	throughModule = false
 ) {
 	const access = await caseAccess(actorId, caseId, undefined, tx);
 	if (!AUTHORS[input.kind].includes(access.member.role)) throw new Problem(403, 'forbidden');
-	if (input.kind === 'relay' && !relaying && !input.deleted) throw new Problem(403, 'forbidden');
+	// Its author may still take back a relay; a signed agreement or a check-in is never taken
+	// back on its own (that would leave its structure pointing at nothing).
+	const takeBack = input.kind === 'relay' && input.deleted;
+	if (THROUGH_MODULE.has(input.kind) && !throughModule && !takeBack) {
+		throw new Problem(403, 'forbidden');
+	}
 	if (bytesOf(input.body) > CASE_ENVELOPE_MAX_BYTES) throw new Problem(413, 'too_large');
 	// A tombstone's body is an empty secretbox: nothing of the content stays.
 	if (input.deleted && input.body.length > 64) throw new Problem(400, 'bad_request');
@@ -273,41 +309,51 @@ export async function addCaseWraps(
 	objectId: string,
 	body: { version: number; wraps: WrapInput[] }
 ) {
-	await write(async (tx) => {
-		const access = await caseAccess(actorId, caseId, undefined, tx);
-		const [row] = await tx
-			.select()
-			.from(caseEnvelopes)
-			.where(
-				and(
-					eq(caseEnvelopes.caseId, caseId),
-					eq(caseEnvelopes.objectId, objectId),
-					eq(caseEnvelopes.version, body.version)
-				)
-			);
-		if (!row || row.deleted) throw new Problem(404, 'not_found');
-		const kind = row.kind as CaseKind;
-		// The author may always add readers; facilitators too, except to a party's own input.
-		const mayAdd =
-			row.authorId === actorId || (!AUTHOR_ADDS.has(kind) && access.member.role === 'facilitator');
-		if (!mayAdd) throw new Problem(403, 'forbidden');
-		const roster = await rosterIn(tx, caseId);
-		checkWraps(kind, actorId, row.authorId, row.subject, body.wraps, roster);
-		if (kind === 'meeting') await checkMeetingReaders(tx, caseId, objectId, body.wraps, roster);
-		await tx
-			.insert(caseWraps)
-			.values(
-				body.wraps.map((w) => ({
-					caseId,
-					objectId,
-					version: body.version,
-					readerId: w.reader,
-					wrapperId: w.wrapper,
-					box: w.box
-				}))
+	await write((tx) => addCaseWrapsIn(tx, actorId, caseId, objectId, body));
+}
+
+/** `addCaseWraps` inside a transaction; returns the kind of the object. */
+export async function addCaseWrapsIn(
+	tx: Tx,
+	actorId: string,
+	caseId: string,
+	objectId: string,
+	body: { version: number; wraps: WrapInput[] }
+): Promise<CaseKind> {
+	const access = await caseAccess(actorId, caseId, undefined, tx);
+	const [row] = await tx
+		.select()
+		.from(caseEnvelopes)
+		.where(
+			and(
+				eq(caseEnvelopes.caseId, caseId),
+				eq(caseEnvelopes.objectId, objectId),
+				eq(caseEnvelopes.version, body.version)
 			)
-			.onConflictDoNothing();
-	});
+		);
+	if (!row || row.deleted) throw new Problem(404, 'not_found');
+	const kind = row.kind as CaseKind;
+	// The author may always add readers; facilitators too, except to a party's own input.
+	const mayAdd =
+		row.authorId === actorId || (!AUTHOR_ADDS.has(kind) && access.member.role === 'facilitator');
+	if (!mayAdd) throw new Problem(403, 'forbidden');
+	const roster = await rosterIn(tx, caseId);
+	checkWraps(kind, actorId, row.authorId, row.subject, body.wraps, roster);
+	if (kind === 'meeting') await checkMeetingReaders(tx, caseId, objectId, body.wraps, roster);
+	await tx
+		.insert(caseWraps)
+		.values(
+			body.wraps.map((w) => ({
+				caseId,
+				objectId,
+				version: body.version,
+				readerId: w.reader,
+				wrapperId: w.wrapper,
+				box: w.box
+			}))
+		)
+		.onConflictDoNothing();
+	return kind;
 }
 
 export type StoredCaseEnvelope = {

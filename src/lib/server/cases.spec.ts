@@ -14,6 +14,7 @@ import {
 	links
 } from './db/schema';
 import { caseView, handOverLead, listCasesFor, openCase, setStage } from './cases';
+import { closeCase } from './agreements';
 import {
 	addCaseWraps,
 	getCaseEnvelope,
@@ -291,7 +292,7 @@ describe('invites and joining', () => {
 		await expectProblem(invite(survivor, caseId, 'community'), 403, 'forbidden');
 		const stranger = await withKeys(await insertUser());
 		await expectProblem(invite(stranger, caseId, 'community'), 404, 'case_not_found');
-		await setStage(lead.id, caseId, 'closed', T + 1);
+		await closeCase(lead.id, caseId, 'ended', T + 1);
 		await expectProblem(join(participant), 409, 'case_closed');
 		await expectProblem(invite(lead, caseId, 'community'), 409, 'case_closed');
 		const members = await getDb().select().from(caseMembers).where(eq(caseMembers.caseId, caseId));
@@ -505,6 +506,8 @@ describe('stages, leads and people leaving', () => {
 		await setStage(lead.id, caseId, 'preparation', T + 1);
 		await setStage(lead.id, caseId, 'preparation', T + 2);
 		await expectProblem(setStage(survivor.id, caseId, 'closed', T + 3), 403, 'forbidden');
+		// Closing takes an outcome, so the plain stage change refuses it in words.
+		await expectProblem(setStage(lead.id, caseId, 'closed', T + 3), 400, 'close_with_outcome');
 		const view = await caseView(lead.id, caseId);
 		expect(view.stage).toBe('preparation');
 		expect(view.history.filter((h) => h.kind === 'stage').map((h) => h.value)).toEqual([

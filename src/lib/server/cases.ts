@@ -298,10 +298,20 @@ export async function caseView(userId: string, caseId: string, roles?: readonly 
 	};
 }
 
+/**
+ * Moves a case to another open stage. Closing takes an outcome (agreements.ts `closeCase`), so
+ * it is refused here; a closed case moved back to an open stage is reopened, which stops the
+ * retention clock closing started.
+ */
 export async function setStage(actorId: string, caseId: string, stage: Stage, now = Date.now()) {
 	await write(async (tx) => {
 		await facilitatorAccess(actorId, caseId, tx);
-		if ((await currentStageIn(tx, caseId)) === stage) return;
+		if (CLOSED_STAGES.includes(stage)) throw new Problem(400, 'close_with_outcome');
+		const current = await currentStageIn(tx, caseId);
+		if (current === stage) return;
+		if (CLOSED_STAGES.includes(current)) {
+			await tx.update(cases).set({ outcome: null, closedAt: null }).where(eq(cases.id, caseId));
+		}
 		await tx.insert(caseEvents).values({ caseId, at: now, actorId, kind: 'stage', value: stage });
 		await auditIn(
 			tx,

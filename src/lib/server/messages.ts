@@ -73,6 +73,23 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	poll_not_found: m.problem_poll_not_found,
 	poll_closed: m.problem_poll_closed,
 	poll_slots: m.problem_poll_slots,
+	close_with_outcome: m.problem_close_with_outcome,
+	agreement_exists: m.problem_agreement_exists,
+	agreement_not_found: m.problem_agreement_not_found,
+	agreement_no_items: m.problem_agreement_no_items,
+	item_no_owner: m.problem_item_no_owner,
+	item_owner_not_allowed: m.problem_item_owner_not_allowed,
+	item_repeat_needs_day: m.problem_item_repeat_needs_day,
+	item_due_in_past: m.problem_item_due_in_past,
+	agreement_no_signers: m.problem_agreement_no_signers,
+	agreement_signers_changed: m.problem_agreement_signers_changed,
+	agreement_old_version: m.problem_agreement_old_version,
+	agreement_not_signer: m.problem_agreement_not_signer,
+	agreement_awaiting_survivor: m.problem_agreement_awaiting_survivor,
+	agreement_already_decided: m.problem_agreement_already_decided,
+	agreement_not_in_force: m.problem_agreement_not_in_force,
+	agreement_item_not_found: m.problem_agreement_item_not_found,
+	agreement_not_your_item: m.problem_agreement_not_your_item,
 	unexpected: m.problem_unexpected
 };
 

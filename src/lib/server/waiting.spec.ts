@@ -14,6 +14,7 @@ import {
 	caseWraps
 } from './db/schema';
 import { openCase, setStage } from './cases';
+import { closeCase } from './agreements';
 import { putCaseEnvelope } from './case-envelopes';
 import { createCaseInvite, joinCase } from './case-invites';
 import { completePendingEntry, getCaseLog } from './case-log';
@@ -413,11 +414,13 @@ describe('who sees nothing', () => {
 		const third = await caseWithSurvivor();
 		await raiseSignal(third.survivor.id, third.caseId, 'unsafe', T + 1);
 		expect((await waitingFor(third.lead.id, T + 2)).unread).toBe(1);
-		await setStage(third.lead.id, third.caseId, 'closed', T + 3);
+		await closeCase(third.lead.id, third.caseId, 'completed', T + 3);
 		expect(await waitingFor(third.lead.id, T + 4)).toEqual({ items: [], unread: 0 });
 		expect((await waitingFor(third.survivor.id, T + 4)).items).toEqual([]);
-		await setStage(third.lead.id, third.caseId, 'withdrawn', T + 5);
-		expect((await waitingFor(third.survivor.id, T + 6)).items).toEqual([]);
+		// Reopened and withdrawn: still nothing waiting in a case that has ended.
+		await setStage(third.lead.id, third.caseId, 'follow-up', T + 5);
+		await closeCase(third.lead.id, third.caseId, 'withdrawn', T + 6);
+		expect((await waitingFor(third.survivor.id, T + 7)).items).toEqual([]);
 	});
 });
 

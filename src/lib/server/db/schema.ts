@@ -242,7 +242,10 @@ export const cases = sqliteTable('cases', {
 	createdBy: text('created_by')
 		.notNull()
 		.references(() => users.id),
-	createdAt: integer('created_at').notNull()
+	createdAt: integer('created_at').notNull(),
+	// Set when facilitators close it: how it ended, and when (the retention clock starts there).
+	outcome: text('outcome', { enum: ['completed', 'partial', 'ended', 'withdrawn'] }),
+	closedAt: integer('closed_at')
 });
 
 /**
@@ -280,7 +283,15 @@ export const caseMembers = sqliteTable(
 		jointConsent: text('joint_consent', { enum: ['yes', 'no', 'undecided'] }),
 		// The survivor chose to let the responsible party's side see their way of taking part.
 		modeShown: integer('mode_shown', { mode: 'boolean' }).notNull().default(false),
-		choicesAt: integer('choices_at')
+		choicesAt: integer('choices_at'),
+		// A survivor's own choices about the agreement: how they approve it (a private note to the
+		// facilitators unless they choose to sign) and how much of the follow-up they hear about.
+		approveBy: text('approve_by', { enum: ['note', 'sign'] }),
+		followUp: text('follow_up', { enum: ['all', 'milestones', 'completion', 'none'] }),
+		// A party lets the supporters they chose read the agreement too.
+		agreementToSupporters: integer('agreement_to_supporters', { mode: 'boolean' })
+			.notNull()
+			.default(false)
 	},
 	(t) => [
 		primaryKey({ columns: [t.caseId, t.userId] }),
@@ -690,6 +701,212 @@ export const meetingNotices = sqliteTable(
 		seenAt: integer('seen_at')
 	},
 	(t) => [index('meeting_notices_user_idx').on(t.userId, t.seenAt)]
+);
+
+export const AGREEMENT_ITEM_KINDS = [
+	'apology',
+	'restitution',
+	'counselling',
+	'education',
+	'boundary',
+	'community-service',
+	'custom'
+] as const;
+export const ITEM_STATUSES = ['open', 'done', 'verified', 'missed', 'renegotiated'] as const;
+
+/**
+ * A case's accountability agreement (one per case). Its words are an `agreement` case object
+ * whose object id is the agreement's id and whose version is the agreement's version; the
+ * server knows the items' kinds, owners, due dates and statuses (DESIGN §5), never their text.
+ */
+export const agreements = sqliteTable('agreements', {
+	id: text('id').primaryKey(),
+	caseId: text('case_id')
+		.notNull()
+		.unique()
+		.references(() => cases.id, { onDelete: 'cascade' }),
+	createdBy: text('created_by').notNull(),
+	createdAt: integer('created_at').notNull()
+});
+
+/**
+ * Every version as drafted: the digest D the drafting browser computed (every client computes
+ * it again and trusts only its own), the previous version's D and the log head it was drafted
+ * at. `inForceAt` is the server's note of when every required approval had arrived.
+ */
+export const agreementVersions = sqliteTable(
+	'agreement_versions',
+	{
+		agreementId: text('agreement_id')
+			.notNull()
+			.references(() => agreements.id, { onDelete: 'cascade' }),
+		version: integer('version').notNull(),
+		digest: text('digest').notNull(),
+		prevDigest: text('prev_digest'),
+		logSeq: integer('log_seq').notNull(),
+		logHash: text('log_hash').notNull(),
+		createdBy: text('created_by').notNull(),
+		createdAt: integer('created_at').notNull(),
+		inForceAt: integer('in_force_at')
+	},
+	(t) => [primaryKey({ columns: [t.agreementId, t.version] })]
+);
+
+/** Items of one version. An item keeps its id across versions, so its history follows it. */
+export const agreementItems = sqliteTable(
+	'agreement_items',
+	{
+		agreementId: text('agreement_id').notNull(),
+		version: integer('version').notNull(),
+		itemId: text('item_id').notNull(),
+		kind: text('kind', { enum: AGREEMENT_ITEM_KINDS }).notNull(),
+		ownerId: text('owner_id').notNull(),
+		// A calendar day (UTC midnight in ms), or null for an item with no date (a boundary).
+		due: integer('due'),
+		// A recurring item: the due day is the first of `repeatCount` weekly or monthly days.
+		repeatEvery: text('repeat_every', { enum: ['week', 'month'] }),
+		repeatCount: integer('repeat_count')
+	},
+	(t) => [
+		primaryKey({ columns: [t.agreementId, t.version, t.itemId] }),
+		foreignKey({
+			columns: [t.agreementId, t.version],
+			foreignColumns: [agreementVersions.agreementId, agreementVersions.version]
+		}).onDelete('cascade')
+	]
+);
+
+/** Who must sign a version, with the fingerprint the digest names. */
+export const agreementSigners = sqliteTable(
+	'agreement_signers',
+	{
+		agreementId: text('agreement_id').notNull(),
+		version: integer('version').notNull(),
+		userId: text('user_id').notNull(),
+		role: text('role', { enum: ['survivor', 'responsible'] }).notNull(),
+		fp: text('fp').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.agreementId, t.version, t.userId] }),
+		foreignKey({
+			columns: [t.agreementId, t.version],
+			foreignColumns: [agreementVersions.agreementId, agreementVersions.version]
+		}).onDelete('cascade')
+	]
+);
+
+/**
+ * A party's decision on a version: an Ed25519 signature over (D, role, decision) that every
+ * client verifies, or a survivor's private approval to the facilitators (no signature).
+ */
+export const agreementConsents = sqliteTable(
+	'agreement_consents',
+	{
+		agreementId: text('agreement_id').notNull(),
+		version: integer('version').notNull(),
+		userId: text('user_id').notNull(),
+		role: text('role', { enum: ['survivor', 'responsible'] }).notNull(),
+		method: text('method', { enum: ['signature', 'note'] }).notNull(),
+		decision: text('decision', { enum: ['approve', 'decline'] }).notNull(),
+		signature: text('signature'),
+		at: integer('at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.agreementId, t.version, t.userId] }),
+		foreignKey({
+			columns: [t.agreementId, t.version],
+			foreignColumns: [agreementVersions.agreementId, agreementVersions.version]
+		}).onDelete('cascade')
+	]
+);
+
+/** A survivor's answer on each item of a version: approved, or "I'd like this changed". */
+export const itemApprovals = sqliteTable(
+	'item_approvals',
+	{
+		agreementId: text('agreement_id').notNull(),
+		version: integer('version').notNull(),
+		itemId: text('item_id').notNull(),
+		userId: text('user_id').notNull(),
+		decision: text('decision', { enum: ['approve', 'change'] }).notNull(),
+		at: integer('at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.agreementId, t.version, t.itemId, t.userId] }),
+		foreignKey({
+			columns: [t.agreementId, t.version],
+			foreignColumns: [agreementVersions.agreementId, agreementVersions.version]
+		}).onDelete('cascade')
+	]
+);
+
+/** What facilitators marked on an item, as events; the latest is its status. */
+export const itemStatuses = sqliteTable(
+	'item_statuses',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		agreementId: text('agreement_id')
+			.notNull()
+			.references(() => agreements.id, { onDelete: 'cascade' }),
+		itemId: text('item_id').notNull(),
+		status: text('status', { enum: ITEM_STATUSES }).notNull(),
+		actorId: text('actor_id').notNull(),
+		at: integer('at').notNull()
+	},
+	(t) => [index('item_statuses_agreement_idx').on(t.agreementId, t.itemId)]
+);
+
+/** A check-in on an item; its words are a `check-in` case object with this id. */
+export const checkIns = sqliteTable(
+	'check_ins',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		agreementId: text('agreement_id')
+			.notNull()
+			.references(() => agreements.id, { onDelete: 'cascade' }),
+		itemId: text('item_id').notNull(),
+		authorId: text('author_id').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('check_ins_agreement_idx').on(t.agreementId, t.itemId)]
+);
+
+/**
+ * Content-free agreement news for one person. `level` is what a survivor's follow-up choice
+ * is compared with when it is shown, so lowering the choice hides what was queued too.
+ */
+export const agreementNews = sqliteTable(
+	'agreement_news',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
+		kind: text('kind', {
+			enum: [
+				'review',
+				'in_force',
+				'check_in',
+				'done',
+				'verified',
+				'missed',
+				'renegotiated',
+				'safety',
+				'closed'
+			]
+		}).notNull(),
+		level: text('level', {
+			enum: ['review', 'update', 'milestone', 'completion', 'safety']
+		}).notNull(),
+		itemId: text('item_id'),
+		createdAt: integer('created_at').notNull(),
+		seenAt: integer('seen_at')
+	},
+	(t) => [index('agreement_news_user_idx').on(t.userId, t.seenAt)]
 );
 
 export type FormTemplateRow = typeof formTemplates.$inferSelect;

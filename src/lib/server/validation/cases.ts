@@ -69,7 +69,9 @@ export const caseEnvelope = v.strictObject({
 		'interim-comment',
 		'conversation',
 		'relay',
-		'meeting'
+		'meeting',
+		'agreement',
+		'check-in'
 	]),
 	objectId: id,
 	version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),

@@ -1,0 +1,470 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { progressOf, type ItemProgress } from '$lib/agreement-dates';
+import { getDb, write } from './db';
+import {
+	agreementConsents,
+	agreementItems,
+	agreementNews,
+	agreements,
+	agreementSigners,
+	agreementVersions,
+	caseMembers,
+	cases,
+	caseWraps,
+	checkIns,
+	itemApprovals,
+	itemStatuses
+} from './db/schema';
+import { caseAccess, rosterIn } from './case-access';
+import { deleteAtOf, type FollowUp, type ItemStatus } from './agreements';
+
+/**
+ * Each person's view of a case's agreement. Facilitators see everything; the responsible party
+ * their items, statuses and own check-ins; a survivor no more of the follow-up than they chose;
+ * a supporter a party chose only the agreement itself. What a view leaves out is not sent.
+ */
+
+type Db = ReturnType<typeof getDb>;
+
+/** Which news levels each follow-up choice lets through (a missed boundary is offered apart). */
+const SHOWN: Record<FollowUp | 'unset', ReadonlySet<string>> = {
+	all: new Set(['update', 'milestone', 'completion', 'safety']),
+	milestones: new Set(['milestone', 'completion', 'safety']),
+	completion: new Set(['completion']),
+	none: new Set(),
+	unset: new Set()
+};
+/** Item statuses each choice shows a survivor. */
+const STATUSES_SHOWN: Record<FollowUp | 'unset', ReadonlySet<ItemStatus>> = {
+	all: new Set(['open', 'done', 'verified', 'missed', 'renegotiated']),
+	milestones: new Set(['verified', 'missed']),
+	completion: new Set(),
+	none: new Set(),
+	unset: new Set()
+};
+
+export type ItemView = {
+	itemId: string;
+	kind: string;
+	ownerId: string;
+	due: number | null;
+	repeat: { every: 'week' | 'month'; count: number } | null;
+};
+
+export type VersionView = {
+	version: number;
+	digest: string;
+	prevDigest: string | null;
+	logSeq: number;
+	logHash: string;
+	createdBy: string;
+	createdAt: number;
+	inForceAt: number | null;
+	items: ItemView[];
+	signers: { userId: string; role: 'survivor' | 'responsible'; fp: string }[];
+	consents: {
+		userId: string;
+		role: 'survivor' | 'responsible';
+		method: 'signature' | 'note';
+		decision: 'approve' | 'decline';
+		signature: string | null;
+		at: number;
+	}[];
+	/** Survivors' answers per item: all of them for facilitators, their own for a survivor. */
+	approvals: { itemId: string; userId: string; decision: 'approve' | 'change' }[];
+	/** Every survivor asked has approved every item (what the responsible party waits for). */
+	survivorsApproved: boolean;
+};
+
+export type FollowUpItem = {
+	itemId: string;
+	status: ItemStatus;
+	statusAt: number | null;
+	progress: ItemProgress | null;
+};
+
+export type AgreementView = {
+	id: string | null;
+	versions: VersionView[];
+	/** The version in force, if any. */
+	inForce: number | null;
+	/** Statuses and progress of the items in force, as far as this person may see them. */
+	followUp: FollowUpItem[];
+	/** Check-ins this person may read (ids and structure; the words are sealed). */
+	checkIns: {
+		id: string;
+		itemId: string;
+		authorId: string;
+		createdAt: number;
+		passedOn: string[];
+	}[];
+	/** A survivor who chose less than milestones: missed boundaries, offered to open. */
+	safety: { itemId: string; at: number }[];
+	me: {
+		role: string;
+		approveBy: 'note' | 'sign' | null;
+		followUp: FollowUp | null;
+		toSupporters: boolean;
+		/** A supporter: whether the party they support lets them read it. */
+		mayRead: boolean;
+	};
+	closed: { outcome: string | null; closedAt: number; deleteAt: number } | null;
+};
+
+const toItem = (i: typeof agreementItems.$inferSelect): ItemView => ({
+	itemId: i.itemId,
+	kind: i.kind,
+	ownerId: i.ownerId,
+	due: i.due,
+	repeat: i.repeatEvery && i.repeatCount ? { every: i.repeatEvery, count: i.repeatCount } : null
+});
+
+async function latestStatuses(db: Db, agreementId: string) {
+	const rows = await db
+		.select()
+		.from(itemStatuses)
+		.where(eq(itemStatuses.agreementId, agreementId))
+		.orderBy(asc(itemStatuses.id));
+	const out = new Map<string, { status: ItemStatus; at: number }>();
+	for (const r of rows) out.set(r.itemId, { status: r.status, at: r.at });
+	return out;
+}
+
+export async function agreementFor(
+	userId: string,
+	caseId: string,
+	now = Date.now()
+): Promise<AgreementView> {
+	const access = await caseAccess(userId, caseId, [
+		'facilitator',
+		'survivor',
+		'responsible',
+		'supporter'
+	]);
+	const db = getDb();
+	const role = access.member.role;
+	const roster = await rosterIn(db, caseId);
+	const supported = access.member.supports ? roster.get(access.member.supports) : undefined;
+	const mayRead = role !== 'supporter' || !!supported?.agreementToSupporters;
+	const [caseRow] = await db.select().from(cases).where(eq(cases.id, caseId));
+	const base: AgreementView = {
+		id: null,
+		versions: [],
+		inForce: null,
+		followUp: [],
+		checkIns: [],
+		safety: [],
+		me: {
+			role,
+			approveBy: access.member.approveBy,
+			followUp: access.member.followUp,
+			toSupporters: access.member.agreementToSupporters,
+			mayRead
+		},
+		closed: caseRow?.closedAt
+			? {
+					outcome: caseRow.outcome,
+					closedAt: caseRow.closedAt,
+					deleteAt: deleteAtOf(caseRow.closedAt)
+				}
+			: null
+	};
+	const [agreement] = await db.select().from(agreements).where(eq(agreements.caseId, caseId));
+	if (!agreement || !mayRead) return base;
+
+	const id = agreement.id;
+	const [versions, items, signers, consents, approvals] = await Promise.all([
+		db
+			.select()
+			.from(agreementVersions)
+			.where(eq(agreementVersions.agreementId, id))
+			.orderBy(asc(agreementVersions.version)),
+		db.select().from(agreementItems).where(eq(agreementItems.agreementId, id)),
+		db.select().from(agreementSigners).where(eq(agreementSigners.agreementId, id)),
+		db.select().from(agreementConsents).where(eq(agreementConsents.agreementId, id)),
+		db.select().from(itemApprovals).where(eq(itemApprovals.agreementId, id))
+	]);
+	const asked = [...roster.values()].filter(
+		(m) =>
+			m.role === 'survivor' && (m.status === 'active' || m.status === 'paused') && m.mode !== 'none'
+	);
+	const versionViews: VersionView[] = versions.map((v) => {
+		const its = items.filter((i) => i.version === v.version);
+		const ok = approvals.filter((a) => a.version === v.version && a.decision === 'approve');
+		return {
+			version: v.version,
+			digest: v.digest,
+			prevDigest: v.prevDigest,
+			logSeq: v.logSeq,
+			logHash: v.logHash,
+			createdBy: v.createdBy,
+			createdAt: v.createdAt,
+			inForceAt: v.inForceAt,
+			items: its.map(toItem).sort((a, b) => (a.itemId < b.itemId ? -1 : 1)),
+			signers: signers
+				.filter((s) => s.version === v.version)
+				.map((s) => ({ userId: s.userId, role: s.role, fp: s.fp })),
+			consents: consents
+				.filter((c) => c.version === v.version)
+				.map((c) => ({
+					userId: c.userId,
+					role: c.role,
+					method: c.method,
+					decision: c.decision,
+					signature: c.signature,
+					at: c.at
+				})),
+			approvals: approvals
+				.filter((a) => a.version === v.version)
+				.filter((a) => role === 'facilitator' || a.userId === userId)
+				.map((a) => ({ itemId: a.itemId, userId: a.userId, decision: a.decision })),
+			survivorsApproved: asked.every((s) =>
+				its.every((i) => ok.some((a) => a.userId === s.userId && a.itemId === i.itemId))
+			)
+		};
+	});
+	const inForce = [...versionViews].reverse().find((v) => v.inForceAt !== null) ?? null;
+	const view: AgreementView = {
+		...base,
+		id,
+		versions: versionViews,
+		inForce: inForce?.version ?? null
+	};
+	if (!inForce || role === 'supporter') return view;
+
+	const statuses = await latestStatuses(db, id);
+	const choice = role === 'survivor' ? (access.member.followUp ?? 'unset') : null;
+	const checkInRows = await checkInsFor(db, userId, caseId, role);
+	const counts = new Map<string, number>();
+	for (const c of await db.select().from(checkIns).where(eq(checkIns.agreementId, id))) {
+		counts.set(c.itemId, (counts.get(c.itemId) ?? 0) + 1);
+	}
+	for (const item of inForce.items) {
+		const s = statuses.get(item.itemId) ?? { status: 'open' as const, at: null };
+		const mine = role === 'facilitator' || item.ownerId === userId || choice === 'all';
+		if (choice && !STATUSES_SHOWN[choice].has(s.status)) {
+			if (s.status === 'missed' && item.kind === 'boundary' && choice !== 'none') {
+				view.safety.push({ itemId: item.itemId, at: s.at ?? 0 });
+			}
+			continue;
+		}
+		const settled = ['done', 'verified', 'missed'].includes(s.status);
+		view.followUp.push({
+			itemId: item.itemId,
+			status: s.status,
+			statusAt: s.at,
+			progress: mine ? progressOf(item, counts.get(item.itemId) ?? 0, settled, now) : null
+		});
+	}
+	view.checkIns = checkInRows;
+	return view;
+}
+
+/** Check-ins whose words this person holds a wrap for, with who they were passed on to. */
+async function checkInsFor(db: Db, userId: string, caseId: string, role: string) {
+	const rows = await db
+		.select()
+		.from(checkIns)
+		.where(eq(checkIns.caseId, caseId))
+		.orderBy(asc(checkIns.createdAt));
+	if (rows.length === 0) return [];
+	const wraps = await db
+		.select({ objectId: caseWraps.objectId, readerId: caseWraps.readerId })
+		.from(caseWraps)
+		.where(
+			and(
+				eq(caseWraps.caseId, caseId),
+				inArray(
+					caseWraps.objectId,
+					rows.map((r) => r.id)
+				)
+			)
+		);
+	const roster = await rosterIn(db, caseId);
+	return rows
+		.filter((r) => wraps.some((w) => w.objectId === r.id && w.readerId === userId))
+		.map((r) => ({
+			id: r.id,
+			itemId: r.itemId,
+			authorId: r.authorId,
+			createdAt: r.createdAt,
+			// Facilitators see which survivors already have it; nobody else needs to.
+			passedOn:
+				role === 'facilitator'
+					? wraps
+							.filter((w) => w.objectId === r.id && roster.get(w.readerId)?.role === 'survivor')
+							.map((w) => w.readerId)
+					: []
+		}));
+}
+
+export type AgreementNews = {
+	caseId: string;
+	kind: (typeof agreementNews.$inferSelect)['kind'];
+	itemId: string | null;
+	createdAt: number;
+};
+
+/**
+ * Unseen agreement news for one person across their cases, as far as each survivor's current
+ * follow-up choice lets it through (lowering the choice hides what was queued too).
+ */
+export async function agreementNewsFor(userId: string): Promise<AgreementNews[]> {
+	const db = getDb();
+	const rows = await db
+		.select({
+			caseId: agreementNews.caseId,
+			kind: agreementNews.kind,
+			level: agreementNews.level,
+			itemId: agreementNews.itemId,
+			createdAt: agreementNews.createdAt,
+			role: caseMembers.role,
+			status: caseMembers.status,
+			followUp: caseMembers.followUp
+		})
+		.from(agreementNews)
+		.innerJoin(
+			caseMembers,
+			and(
+				eq(caseMembers.caseId, agreementNews.caseId),
+				eq(caseMembers.userId, agreementNews.userId)
+			)
+		)
+		.where(and(eq(agreementNews.userId, userId), isNull(agreementNews.seenAt)))
+		.orderBy(asc(agreementNews.id));
+	const out: AgreementNews[] = [];
+	for (const r of rows) {
+		if (r.status !== 'active' && r.status !== 'paused') continue;
+		if (r.level !== 'review' && r.role === 'survivor') {
+			const choice = r.followUp ?? 'unset';
+			// A missed boundary is offered even to someone who chose "completion only".
+			const offered = r.level === 'safety' && choice !== 'none';
+			if (!SHOWN[choice].has(r.level) && !offered) continue;
+		}
+		out.push({ caseId: r.caseId, kind: r.kind, itemId: r.itemId, createdAt: r.createdAt });
+	}
+	return out;
+}
+
+/** Opening the agreement page: its news is no longer new for this person. */
+export async function markAgreementNewsSeen(userId: string, caseId: string, now = Date.now()) {
+	await write((tx) =>
+		tx
+			.update(agreementNews)
+			.set({ seenAt: now })
+			.where(
+				and(
+					eq(agreementNews.userId, userId),
+					eq(agreementNews.caseId, caseId),
+					isNull(agreementNews.seenAt)
+				)
+			)
+	);
+}
+
+export type CaseFollowUp = {
+	caseId: string;
+	ref: string;
+	items: number;
+	settled: number;
+	missed: number;
+	overdue: { itemId: string; kind: string; ownerId: string; ownerName: string; since: number }[];
+	next: number | null;
+};
+
+/**
+ * Progress of every agreement in force across the cases this person facilitates, with what is
+ * overdue: a handful of queries whatever the number of cases.
+ */
+export async function followUpDashboard(userId: string, now = Date.now()): Promise<CaseFollowUp[]> {
+	const db = getDb();
+	const mine = await db
+		.select({ caseId: caseMembers.caseId, ref: cases.ref, closedAt: cases.closedAt })
+		.from(caseMembers)
+		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
+		.where(
+			and(
+				eq(caseMembers.userId, userId),
+				eq(caseMembers.role, 'facilitator'),
+				inArray(caseMembers.status, ['active', 'paused'])
+			)
+		);
+	const open = mine.filter((c) => c.closedAt === null);
+	if (open.length === 0) return [];
+	const ags = await db
+		.select({ id: agreements.id, caseId: agreements.caseId })
+		.from(agreements)
+		.where(
+			inArray(
+				agreements.caseId,
+				open.map((c) => c.caseId)
+			)
+		);
+	if (ags.length === 0) return [];
+	const ids = ags.map((a) => a.id);
+	const [versions, items, statuses, counts, names] = await Promise.all([
+		db.select().from(agreementVersions).where(inArray(agreementVersions.agreementId, ids)),
+		db.select().from(agreementItems).where(inArray(agreementItems.agreementId, ids)),
+		db
+			.select()
+			.from(itemStatuses)
+			.where(inArray(itemStatuses.agreementId, ids))
+			.orderBy(asc(itemStatuses.id)),
+		db.select().from(checkIns).where(inArray(checkIns.agreementId, ids)),
+		db
+			.select({
+				caseId: caseMembers.caseId,
+				userId: caseMembers.userId,
+				name: caseMembers.displayName
+			})
+			.from(caseMembers)
+			.where(
+				inArray(
+					caseMembers.caseId,
+					ags.map((a) => a.caseId)
+				)
+			)
+	]);
+	const nameOf = (caseId: string, id: string) =>
+		names.find((n) => n.caseId === caseId && n.userId === id)?.name ?? '';
+	const out: CaseFollowUp[] = [];
+	for (const a of ags) {
+		const force = versions
+			.filter((v) => v.agreementId === a.id && v.inForceAt !== null)
+			.sort((x, y) => y.version - x.version)[0];
+		if (!force) continue;
+		const status = new Map<string, ItemStatus>();
+		for (const s of statuses) if (s.agreementId === a.id) status.set(s.itemId, s.status);
+		const row: CaseFollowUp = {
+			caseId: a.caseId,
+			ref: open.find((c) => c.caseId === a.caseId)!.ref,
+			items: 0,
+			settled: 0,
+			missed: 0,
+			overdue: [],
+			next: null
+		};
+		for (const i of items.filter((x) => x.agreementId === a.id && x.version === force.version)) {
+			const s = status.get(i.itemId) ?? 'open';
+			const settled = s === 'done' || s === 'verified' || s === 'missed';
+			const n = counts.filter((c) => c.agreementId === a.id && c.itemId === i.itemId).length;
+			const p = progressOf(toItem(i), n, settled, now);
+			row.items++;
+			if (s === 'done' || s === 'verified') row.settled++;
+			if (s === 'missed') row.missed++;
+			if (p.overdueSince !== null) {
+				row.overdue.push({
+					itemId: i.itemId,
+					kind: i.kind,
+					ownerId: i.ownerId,
+					ownerName: nameOf(a.caseId, i.ownerId),
+					since: p.overdueSince
+				});
+			}
+			if (p.next !== null && !settled && (row.next === null || p.next < row.next))
+				row.next = p.next;
+		}
+		out.push(row);
+	}
+	return out.sort((x, y) => y.overdue.length - x.overdue.length || x.ref.localeCompare(y.ref));
+}
