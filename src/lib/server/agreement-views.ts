@@ -16,7 +16,8 @@ import {
 	itemStatuses
 } from './db/schema';
 import { caseAccess, rosterIn } from './case-access';
-import { deleteAtOf, type FollowUp, type ItemStatus } from './agreements';
+import { deleteAtOf, requiredSigners, type FollowUp, type ItemStatus } from './agreements';
+import { mayReadKind } from './case-envelopes';
 
 /**
  * Each person's view of a case's agreement. Facilitators see everything; the responsible party
@@ -109,6 +110,11 @@ export type AgreementView = {
 		mayRead: boolean;
 	};
 	closed: { outcome: string | null; closedAt: number; deleteAt: number } | null;
+	/** For facilitators drafting: who must sign now, and who may read the agreement now. */
+	drafting: {
+		signers: { userId: string; role: 'survivor' | 'responsible' }[];
+		readers: string[];
+	} | null;
 };
 
 const toItem = (i: typeof agreementItems.$inferSelect): ItemView => ({
@@ -161,6 +167,15 @@ export async function agreementFor(
 			toSupporters: access.member.agreementToSupporters,
 			mayRead
 		},
+		drafting:
+			role === 'facilitator'
+				? {
+						signers: requiredSigners(roster),
+						readers: [...roster.keys()].filter((id) =>
+							mayReadKind('agreement', userId, null, id, roster)
+						)
+					}
+				: null,
 		closed: caseRow?.closedAt
 			? {
 					outcome: caseRow.outcome,
