@@ -24,7 +24,13 @@ const draft: AgreementDraft = {
 	prev: null,
 	textBodyHash: new Uint8Array(32).fill(0x11),
 	items: [
-		{ itemId: 'i-2', kind: 'apology', ownerUserId: 'rio', due: 1_700_000_000_000 },
+		{
+			itemId: 'i-2',
+			kind: 'apology',
+			ownerUserId: 'rio',
+			due: 1_700_000_000_000,
+			repeat: { every: 'week', count: 3 }
+		},
 		{ itemId: 'i-1', kind: 'no-contact', ownerUserId: 'rio', due: null }
 	],
 	signerFps: [fp(cast.sam), fp(cast.rio)],
@@ -42,8 +48,14 @@ async function consent(id: Identity, role: string, decision: Decision, d?: Uint8
 
 describe('agreementDigest', () => {
 	it('is SHA-256 of the encoded draft, items by id and fps sorted (known answer)', async () => {
-		const item = (id: string, kind: string, owner: string, due: Uint8Array) =>
-			Buffer.concat([frame(str(id)), frame(str(kind)), frame(str(owner)), frame(due)]);
+		const item = (id: string, kind: string, owner: string, due: Uint8Array, repeat: Uint8Array) =>
+			Buffer.concat([
+				frame(str(id)),
+				frame(str(kind)),
+				frame(str(owner)),
+				frame(due),
+				frame(repeat)
+			]);
 		const fps = [fp(cast.sam), fp(cast.rio)].sort((a, b) => Buffer.compare(a, b));
 		const expected = sha256(
 			Buffer.concat([
@@ -55,8 +67,14 @@ describe('agreementDigest', () => {
 				frame(draft.textBodyHash),
 				frame(
 					listOf([
-						item('i-1', 'no-contact', 'rio', none),
-						item('i-2', 'apology', 'rio', some(u64(1_700_000_000_000)))
+						item('i-1', 'no-contact', 'rio', none, none),
+						item(
+							'i-2',
+							'apology',
+							'rio',
+							some(u64(1_700_000_000_000)),
+							some(Buffer.concat([frame(str('week')), frame(u64(3))]))
+						)
 					])
 				),
 				frame(listOf(fps)),
@@ -86,6 +104,10 @@ describe('agreementDigest', () => {
 			{ items: draft.items.slice(1) },
 			{ items: [{ ...draft.items[0]!, due: null }, draft.items[1]!] },
 			{ items: [{ ...draft.items[0]!, ownerUserId: 'sam' }, draft.items[1]!] },
+			{ items: [{ ...draft.items[0]!, repeat: null }, draft.items[1]!] },
+			{ items: [{ ...draft.items[0]!, repeat: { every: 'month', count: 3 } }, draft.items[1]!] },
+			{ items: [{ ...draft.items[0]!, repeat: { every: 'week', count: 4 } }, draft.items[1]!] },
+			{ items: [{ ...draft.items[0]!, kind: 'boundary' }, draft.items[1]!] },
 			{ signerFps: [fp(cast.sam)] },
 			{ logHead: { seq: 5, hash: draft.logHead.hash } }
 		];

@@ -14,8 +14,10 @@ export type AgreementItem = {
 	itemId: string;
 	kind: string;
 	ownerUserId: string;
-	/** Due time in ms, or null for no date. */
+	/** Due day (UTC midnight in ms), or null for no date. */
 	due: number | null;
+	/** A recurring item: due on `due` and then every week or month, `count` times in all. */
+	repeat?: { every: 'week' | 'month'; count: number } | null;
 };
 
 export type AgreementDraft = {
@@ -69,7 +71,8 @@ export async function agreementDigest(a: AgreementDraft): Promise<Uint8Array> {
 
 function encodeItem(i: AgreementItem): Uint8Array {
 	const due = i.due === null ? null : int(i.due);
-	return tuple(text(i.itemId), text(i.kind), text(i.ownerUserId), opt(due));
+	const repeat = i.repeat ? tuple(text(i.repeat.every), int(i.repeat.count)) : null;
+	return tuple(text(i.itemId), text(i.kind), text(i.ownerUserId), opt(due), opt(repeat));
 }
 
 function sortedFps(fps: readonly Uint8Array[]): Uint8Array[] {
