@@ -30,7 +30,9 @@ export type CaseKind =
 	| 'interim-comment'
 	| 'conversation'
 	| 'relay'
-	| 'meeting';
+	| 'meeting'
+	| 'agreement'
+	| 'check-in';
 
 export type StoredCaseObject = {
 	v: 1;
@@ -182,7 +184,9 @@ const FOLLOW_FACILITATORS: CaseKind[] = [
 	'interim-comment',
 	'conversation',
 	'relay',
-	'meeting'
+	'meeting',
+	'agreement',
+	'check-in'
 ];
 
 /**
