@@ -318,9 +318,7 @@ export async function saveVersion(ctx: CaseContext, a: LoadedAgreement, words: A
 		body: jsonBody(body),
 		readers: [...new Set([...logFacilitators(ctx), ...readers])]
 	});
-	const d = await agreementDigest(
-		draftOf(ctx, agreementId, version, body, sealed.header.bodyHash)
-	);
+	const d = await agreementDigest(draftOf(ctx, agreementId, version, body, sealed.header.bodyHash));
 	await postJson(`/api/cases/${ctx.caseId}/agreement/versions`, {
 		agreementId,
 		version,
