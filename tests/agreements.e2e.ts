@@ -1,0 +1,181 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startApp, type App } from './support/app';
+import { expectAccessible } from './support/axe';
+import { inviteLink, joinAsNewPerson, openCase } from './support/cases';
+import { createAccount } from './support/flows';
+import { newDevice } from './support/passkeys';
+import { recordTraffic } from './support/traffic';
+import { confirmMember, expectNowhere, phoneShot } from './support/journey';
+
+// The accountability agreement, from draft to close: items approved one by one by the survivor,
+// both parties signing in their own browsers (every signature checked in every browser), and a
+// follow-up that tells the survivor no more than she chose. The words are sealed in the
+// browser: canaries prove they never reach the server in the clear.
+
+const SHOTS = '/tmp/shots-agreements';
+const DAY = 24 * 60 * 60 * 1000;
+
+let app: App;
+let lead: Page;
+let leadTraffic: string[];
+
+test.beforeAll(async ({ browser }) => {
+	mkdirSync(SHOTS, { recursive: true });
+	app = await startApp();
+	lead = (await newDevice(await browser.newContext(), true)).page;
+	leadTraffic = recordTraffic(lead);
+	await createAccount(lead, app.setupUrl, 'Alder', 'Desk');
+});
+test.afterAll(async () => {
+	await app.stop();
+});
+
+async function accessible(page: Page) {
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await expectAccessible(page);
+}
+
+async function rows(sql: string, ...args: string[]) {
+	return (await app.db.execute({ sql, args })).rows;
+}
+
+/** A day some days ahead, as a date field wants it. */
+const dayAhead = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+/** A case with a survivor (Wren, PRF) and a responsible party (Ash, no PRF), each in their own browser. */
+async function caseWithParties(browser: Browser, title: string) {
+	const { caseId } = await openCase(lead, app.origin, title);
+	const wren = (await newDevice(await browser.newContext(), true)).page;
+	const wrenTraffic = recordTraffic(wren);
+	await joinAsNewPerson(wren, await inviteLink(lead, 'Survivor'), 'Wren');
+	await lead.goto(`${app.origin}/cases/${caseId}`);
+	const ash = (await newDevice(await browser.newContext(), false)).page;
+	const ashTraffic = recordTraffic(ash);
+	await joinAsNewPerson(ash, await inviteLink(lead, 'Responsible party'), 'Ash');
+	await confirmMember(lead, app, caseId, 'Ash — Responsible party');
+	return { caseId, wren, ash, traffic: [leadTraffic, wrenTraffic, ashTraffic] };
+}
+
+/** The facilitator fills in item `n` (1-based) of the draft. */
+async function fillItem(
+	page: Page,
+	n: number,
+	item: {
+		kind: string;
+		text: string;
+		owner: string;
+		date?: string;
+		every?: string;
+		count?: string;
+		check?: string;
+	}
+) {
+	const box = page.getByRole('group', { name: `Item ${n}`, exact: true });
+	await box.getByLabel('Kind of item').selectOption({ label: item.kind });
+	await box.getByLabel('What is agreed').fill(item.text);
+	await box.getByLabel('Who does it').selectOption({ label: item.owner });
+	if (item.date) await box.getByLabel(/^Due date/).fill(item.date);
+	if (item.every) {
+		await box.getByLabel('Repeats').selectOption({ label: item.every });
+		await box.getByLabel('How many times in all').fill(item.count ?? '4');
+	}
+	if (item.check) await box.getByLabel('How it is checked').fill(item.check);
+}
+
+async function openAgreement(page: Page, caseId: string) {
+	await page.goto(`${app.origin}/cases/${caseId}/agreement`);
+	await expect(page.getByRole('heading', { name: 'Accountability agreement' })).toBeVisible();
+}
+
+test('drafted, approved item by item, signed by both parties in their own browsers', async ({
+	browser
+}) => {
+	const { caseId, wren, ash, traffic } = await caseWithParties(browser, 'Agreement journey');
+	const canaries = ['CANARY-apology-7781', 'CANARY-intro-5531', 'CANARY-check-9012'];
+
+	// The facilitator drafts three items.
+	await openAgreement(lead, caseId);
+	await expect(lead.getByText('There is no agreement yet. Draft it below.')).toBeVisible();
+	await lead.getByLabel('What this agreement is for (optional)').fill(`Repair ${canaries[1]}`);
+	await fillItem(lead, 1, {
+		kind: 'Apology (letter or spoken)',
+		text: `A written apology ${canaries[0]}`,
+		owner: 'Ash',
+		date: dayAhead(10),
+		check: `The facilitators read it first ${canaries[2]}`
+	});
+	await lead.getByRole('button', { name: 'Add an item' }).click();
+	await fillItem(lead, 2, {
+		kind: 'Counselling or a program',
+		text: 'Weekly counselling sessions',
+		owner: 'Ash',
+		date: dayAhead(3),
+		every: 'Every week',
+		count: '4'
+	});
+	await lead.getByRole('button', { name: 'Add an item' }).click();
+	await fillItem(lead, 3, {
+		kind: 'Boundary (for example no contact, places to avoid)',
+		text: 'No contact of any kind',
+		owner: 'Ash'
+	});
+	await accessible(lead);
+	await lead.getByRole('button', { name: 'Save version 1 and ask for approval' }).click();
+	await expect(
+		lead.getByRole('heading', { name: 'Version 1, waiting for approval' })
+	).toBeVisible();
+	await expect(lead.getByText('Ash: has not answered yet')).toBeVisible();
+	const [stored] = await rows('SELECT digest FROM agreement_versions');
+	expect(String(stored?.digest)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+	expect(
+		await rows('SELECT kind, due, repeat_every FROM agreement_items ORDER BY kind')
+	).toHaveLength(3);
+
+	// The responsible party can read it but not sign before the survivor approved every item.
+	await openAgreement(ash, caseId);
+	await expect(ash.getByText(`A written apology ${canaries[0]}`)).toBeVisible();
+	await expect(
+		ash.getByText('You can sign once the survivor has approved every item.')
+	).toBeVisible();
+
+	// The survivor answers item by item, then approves privately (she did not choose to sign).
+	await openAgreement(wren, caseId);
+	await expect(wren.getByText('Weekly counselling sessions')).toBeVisible();
+	await expect(wren.getByText(/Every week, 4 times/)).toBeVisible();
+	const answers = wren.getByRole('region', { name: 'Your answer on each item' });
+	for (const n of [1, 2, 3]) {
+		await answers
+			.getByRole('group', { name: new RegExp(`^Item ${n}:`) })
+			.getByLabel('I approve this item')
+			.check();
+	}
+	await answers.getByRole('button', { name: 'Send my answers' }).click();
+	await expect(wren.getByText('Your answers were sent to the facilitators.')).toBeVisible();
+	await accessible(wren);
+	await phoneShot(wren, SHOTS, 'survivor-review');
+	await wren.getByRole('button', { name: 'Approve version 1' }).click();
+	await expect(wren.getByText('Your approval was sent to the facilitators.')).toBeVisible();
+
+	// The responsible party signs in his own browser; every browser checks the signature.
+	await openAgreement(ash, caseId);
+	await expect(ash.getByText(/Signing is deliberately not deniable/)).toBeVisible();
+	const sign = ash.getByRole('button', { name: 'Sign version 1' });
+	await expect(sign).toBeDisabled();
+	await ash.getByLabel('I have read version 1 and I understand what I am signing.').check();
+	await sign.click();
+	await expect(ash.getByText('You signed version 1.')).toBeVisible();
+	await expect(ash.getByRole('heading', { name: 'Version 1, in force' })).toBeVisible();
+	await phoneShot(ash, SHOTS, 'party-signed');
+	const [force] = await rows('SELECT in_force_at FROM agreement_versions WHERE version = 1');
+	expect(Number(force?.in_force_at)).toBeGreaterThan(0);
+	await openAgreement(lead, caseId);
+	await expect(
+		lead.getByText(/Ash: signed \(the signature was checked in this browser\)/)
+	).toBeVisible();
+	await expect(lead.getByText('Wren: approved privately to the facilitators')).toBeVisible();
+	await accessible(lead);
+	await phoneShot(lead, SHOTS, 'facilitator-in-force');
+
+	expectNowhere(app, canaries, traffic);
+});
