@@ -179,3 +179,122 @@ test('drafted, approved item by item, signed by both parties in their own browse
 
 	expectNowhere(app, canaries, traffic);
 });
+
+/** Every reader's browser says the version cannot be trusted, and why. */
+async function expectTampered(pages: Page[], caseId: string, n: number, why: RegExp) {
+	for (const page of pages) {
+		await openAgreement(page, caseId);
+		const alert = page.getByRole('alert').filter({ hasText: `Version ${n} cannot be trusted.` });
+		await expect(alert).toBeVisible();
+		await expect(alert).toContainText(why);
+	}
+}
+
+test('a changed row in the database shows as tampered in every browser', async ({ browser }) => {
+	const { caseId, wren, ash } = await caseWithParties(browser, 'Tampering');
+	await openAgreement(lead, caseId);
+	await fillItem(lead, 1, {
+		kind: 'Restitution',
+		text: 'Pay back the cost of the lock',
+		owner: 'Ash',
+		date: dayAhead(20)
+	});
+	await lead.getByRole('button', { name: 'Save version 1 and ask for approval' }).click();
+	await expect(
+		lead.getByRole('heading', { name: 'Version 1, waiting for approval' })
+	).toBeVisible();
+	const [agreement] = await rows('SELECT id FROM agreements WHERE case_id = ?', caseId);
+	const id = String(agreement?.id);
+	const everyone = [lead, wren, ash];
+
+	// Each change is made, seen as tampered by all three, and undone.
+	const variants: { sql: string; why: RegExp }[] = [
+		{
+			sql: `UPDATE case_envelopes SET body = 'A' || substr(body, 2) WHERE object_id = '${id}'`,
+			why: /could not be opened as they were written/
+		},
+		{
+			sql: `UPDATE agreement_items SET owner_id = (SELECT user_id FROM case_members WHERE case_id = '${caseId}' AND role = 'facilitator') WHERE agreement_id = '${id}'`,
+			why: /do not match the words the facilitators sealed/
+		},
+		{
+			sql: `UPDATE agreement_items SET due = due + ${DAY} WHERE agreement_id = '${id}'`,
+			why: /do not match the words the facilitators sealed/
+		},
+		{
+			sql: `UPDATE agreement_items SET kind = 'custom' WHERE agreement_id = '${id}'`,
+			why: /do not match the words the facilitators sealed/
+		}
+	];
+	for (const v of variants) {
+		const before = await rows(
+			`SELECT (SELECT body FROM case_envelopes WHERE object_id = ?) AS body, owner_id, due, kind FROM agreement_items WHERE agreement_id = ?`,
+			id,
+			id
+		);
+		await app.db.execute(v.sql);
+		await expectTampered(everyone, caseId, 1, v.why);
+		const b = before[0]!;
+		await app.db.execute({
+			sql: 'UPDATE case_envelopes SET body = ? WHERE object_id = ?',
+			args: [String(b.body), id]
+		});
+		await app.db.execute({
+			sql: 'UPDATE agreement_items SET owner_id = ?, due = ?, kind = ? WHERE agreement_id = ?',
+			args: [String(b.owner_id), Number(b.due), String(b.kind), id]
+		});
+	}
+	await openAgreement(wren, caseId);
+	await expect(wren.getByRole('alert')).toHaveCount(0);
+
+	// A swapped version: version 2's words served as version 1's and the other way round.
+	await openAgreement(lead, caseId);
+	await lead.getByRole('button', { name: 'Draft version 2' }).click();
+	await lead
+		.getByRole('group', { name: 'Item 1', exact: true })
+		.getByLabel('What is agreed')
+		.fill('Pay back the cost of the lock and the door');
+	await lead.getByRole('button', { name: 'Save version 2 and ask for approval' }).click();
+	await expect(
+		lead.getByRole('heading', { name: 'Version 2, waiting for approval' })
+	).toBeVisible();
+	const env = await rows(
+		'SELECT version, header, body FROM case_envelopes WHERE object_id = ? ORDER BY version',
+		id
+	);
+	const put = (version: number, r: (typeof env)[number]) =>
+		app.db.execute({
+			sql: 'UPDATE case_envelopes SET header = ?, body = ? WHERE object_id = ? AND version = ?',
+			args: [String(r.header), String(r.body), id, version]
+		});
+	await put(1, env[1]!);
+	await put(2, env[0]!);
+	await expectTampered([lead, wren], caseId, 1, /could not be opened as they were written/);
+	await put(1, env[0]!);
+	await put(2, env[1]!);
+
+	// A signature changed after the fact no longer checks out anywhere.
+	const answers = wren.getByRole('region', { name: 'Your answer on each item' });
+	await openAgreement(wren, caseId);
+	await answers.getByLabel('I approve this item').check();
+	await answers.getByRole('button', { name: 'Send my answers' }).click();
+	await expect(wren.getByText('Your answers were sent to the facilitators.')).toBeVisible();
+	await openAgreement(ash, caseId);
+	await ash.getByLabel('I have read version 2 and I understand what I am signing.').check();
+	await ash.getByRole('button', { name: 'Sign version 2' }).click();
+	await expect(ash.getByText('You signed version 2.')).toBeVisible();
+	const [sig] = await rows(
+		'SELECT signature FROM agreement_consents WHERE method = ?',
+		'signature'
+	);
+	const s = String(sig?.signature);
+	const flipped = (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
+	await app.db.execute({
+		sql: 'UPDATE agreement_consents SET signature = ? WHERE agreement_id = ?',
+		args: [flipped, id]
+	});
+	await expectTampered(everyone, caseId, 2, /A signature on this version does not check out/);
+	await expect(
+		lead.getByText('Ash: a signature is on record, but it does not check out')
+	).toBeVisible();
+});
