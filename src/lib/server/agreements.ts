@@ -186,6 +186,12 @@ export async function draftVersion(
 		checkSigners(input.signers, roster);
 
 		if (!existing) {
+			// An id another case already uses (ids are the browser's): refused like a taken check-in id.
+			const [taken] = await tx
+				.select({ id: agreements.id })
+				.from(agreements)
+				.where(eq(agreements.id, input.agreementId));
+			if (taken) throw new Problem(409, 'version_conflict');
 			await tx
 				.insert(agreements)
 				.values({ id: input.agreementId, caseId, createdBy: actorId, createdAt: now });
@@ -550,6 +556,7 @@ export async function passOnCheckIn(
 ) {
 	await write(async (tx) => {
 		await facilitatorAccess(actorId, caseId, tx);
+		await checkOpen(tx, caseId);
 		const [row] = await tx
 			.select()
 			.from(checkIns)
