@@ -149,8 +149,11 @@ export async function agreementFor(
 			signers: signers
 				.filter((s) => s.version === v.version)
 				.map((s) => ({ userId: s.userId, role: s.role, fp: s.fp })),
+			// A survivor's private approval is for the facilitators (and herself) to know of.
 			consents: consents
 				.filter((c) => c.version === v.version)
+				.filter((c) => c.method === 'signature' || role === 'facilitator' || c.userId === userId)
+				.sort((a, b) => a.at - b.at)
 				.map((c) => ({
 					userId: c.userId,
 					role: c.role,

@@ -759,6 +759,58 @@ describe('bad drafts are refused in words, and nothing is half-written', () => {
 });
 
 describe('deciding on a version', () => {
+	test('survivors first: yes follows yes to each item, a no never waits, answers then stand', async () => {
+		const c = await newCase();
+		await draftVersion(c.lead.id, c.caseId, await versionInput(c, 1), T);
+		// A survivor's approval follows her yes to every item.
+		await refused(
+			() => consent(c.survivor.id, c.caseId, note(1), T + 1),
+			409,
+			'agreement_items_first'
+		);
+		await approveItems(
+			c.survivor.id,
+			c.caseId,
+			1,
+			[{ itemId: APOLOGY, decision: 'change' }],
+			T + 1
+		);
+		await approveAll(c, 1, [COUNSEL, BOUNDARY], T + 1);
+		await refused(
+			() => consent(c.survivor.id, c.caseId, note(1), T + 2),
+			409,
+			'agreement_items_first'
+		);
+		await approveAll(c, 1, undefined, T + 2);
+		await expect(consent(c.survivor.id, c.caseId, note(1), T + 3)).resolves.toEqual({
+			inForce: false
+		});
+		// Once she has approved, her answers on this version stand.
+		await refused(
+			() =>
+				approveItems(c.survivor.id, c.caseId, 1, [{ itemId: APOLOGY, decision: 'change' }], T + 4),
+			409,
+			'agreement_already_decided'
+		);
+		// Her private approval is for the facilitators: the responsible party is not shown it.
+		const seenByParty = await agreementFor(c.responsible.id, c.caseId, T + 4);
+		expect(seenByParty.versions[0]!.consents).toEqual([]);
+		const seenByLead = await agreementFor(c.lead.id, c.caseId, T + 4);
+		expect(seenByLead.versions[0]!.consents.map((x) => x.method)).toEqual(['note']);
+	});
+
+	test('the responsible party may say no before the survivor has answered', async () => {
+		const c = await newCase();
+		await draftVersion(c.lead.id, c.caseId, await versionInput(c, 1), T);
+		await expect(consent(c.responsible.id, c.caseId, sign(1, 'decline'), T + 1)).resolves.toEqual({
+			inForce: false
+		});
+		await approveAll(c, 1, undefined, T + 2);
+		await expect(consent(c.survivor.id, c.caseId, note(1), T + 3)).resolves.toEqual({
+			inForce: false
+		});
+	});
+
 	test('only the newest version, once each, by those asked', async () => {
 		const c = await newCase();
 		await draftVersion(c.lead.id, c.caseId, await versionInput(c, 1), T);

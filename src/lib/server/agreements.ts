@@ -274,6 +274,18 @@ export async function approveItems(
 		await checkOpen(tx, caseId);
 		const { agreement, latest } = await latestVersion(tx, caseId);
 		if (version !== latest.version) throw new Problem(409, 'agreement_old_version');
+		// Once they have approved or signed a version, their answers on it stand.
+		const [decided] = await tx
+			.select({ userId: agreementConsents.userId })
+			.from(agreementConsents)
+			.where(
+				and(
+					eq(agreementConsents.agreementId, agreement.id),
+					eq(agreementConsents.version, version),
+					eq(agreementConsents.userId, actorId)
+				)
+			);
+		if (decided) throw new Problem(409, 'agreement_already_decided');
 		const items = new Set((await itemsOf(tx, agreement.id, version)).map((i) => i.itemId));
 		if (decisions.length === 0 || decisions.some((d) => !items.has(d.itemId))) {
 			throw new Problem(400, 'bad_request');
@@ -355,9 +367,18 @@ export async function consent(
 			const asked = survivorsAsked(roster).some((s) => s.userId === actorId);
 			if (signer || !asked) throw new Problem(403, 'agreement_not_signer');
 		}
-		if (access.member.role === 'responsible') {
+		const approving = input.method === 'note' || input.decision === 'approve';
+		// Survivors first: the responsible party's yes waits for every item's approval (a no
+		// never waits), and a survivor's own yes follows their yes to each item.
+		if (approving && access.member.role === 'responsible') {
 			if (!(await survivorsApproved(tx, agreement.id, latest.version, roster))) {
 				throw new Problem(409, 'agreement_awaiting_survivor');
+			}
+		}
+		if (approving && access.member.role === 'survivor') {
+			const me = roster.get(actorId)!;
+			if (!(await survivorsApproved(tx, agreement.id, latest.version, new Map([[actorId, me]])))) {
+				throw new Problem(409, 'agreement_items_first');
 			}
 		}
 		const done = await tx
@@ -439,7 +460,8 @@ async function reachesForce(
 	const approved = new Set(consents.map((c) => c.userId));
 	return (
 		signers.every((s) => approved.has(s.userId)) &&
-		survivorsAsked(roster).every((s) => approved.has(s.userId))
+		survivorsAsked(roster).every((s) => approved.has(s.userId)) &&
+		(await survivorsApproved(tx, agreementId, version, roster))
 	);
 }
 

@@ -90,6 +90,7 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	agreement_not_in_force: m.problem_agreement_not_in_force,
 	agreement_item_not_found: m.problem_agreement_item_not_found,
 	agreement_not_your_item: m.problem_agreement_not_your_item,
+	agreement_items_first: m.problem_agreement_items_first,
 	unexpected: m.problem_unexpected
 };
 

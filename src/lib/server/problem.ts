@@ -99,4 +99,5 @@ export type ProblemCode =
 	| 'agreement_already_decided'
 	| 'agreement_not_in_force'
 	| 'agreement_item_not_found'
-	| 'agreement_not_your_item';
+	| 'agreement_not_your_item'
+	| 'agreement_items_first';
