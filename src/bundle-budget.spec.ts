@@ -20,6 +20,7 @@ const KEY_ROUTES = new Set([
 	'/account/passkeys',
 	'/cases',
 	'/cases/new',
+	'/cases/[id]/agreement',
 	'/cases/[id]/input',
 	'/cases/[id]/meetings',
 	'/cases/[id]/messages/[person]',
