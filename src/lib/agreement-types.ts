@@ -78,5 +78,7 @@ export type AgreementView = {
 	drafting: {
 		signers: { userId: string; role: 'survivor' | 'responsible' }[];
 		readers: string[];
+		/** Survivors who chose every update: check-ins may be passed on to them. */
+		survivorsFollowing: string[];
 	} | null;
 };

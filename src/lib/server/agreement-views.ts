@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { progressOf } from '$lib/agreement-dates';
-import { getDb, write } from './db';
+import { getDb, write, type Tx } from './db';
 import {
 	agreementConsents,
 	agreementItems,
@@ -103,6 +103,12 @@ export async function agreementFor(
 						signers: requiredSigners(roster),
 						readers: [...roster.keys()].filter((id) =>
 							mayReadKind('agreement', userId, null, id, roster)
+						),
+						// The reader rules give a check-in to exactly these survivors.
+						survivorsFollowing: [...roster.keys()].filter(
+							(id) =>
+								roster.get(id)?.role === 'survivor' &&
+								mayReadKind('check-in', userId, null, id, roster)
 						)
 					}
 				: null,
@@ -258,10 +264,23 @@ export type AgreementNews = {
  * follow-up choice lets it through (lowering the choice hides what was queued too).
  */
 export async function agreementNewsFor(userId: string): Promise<AgreementNews[]> {
-	const db = getDb();
+	return (await agreementNewsWithRefs(userId)).map((n) => ({
+		caseId: n.caseId,
+		kind: n.kind,
+		itemId: n.itemId,
+		createdAt: n.createdAt
+	}));
+}
+
+/** The same news with each case's reference, read through `db` (the home page counts queries). */
+export async function agreementNewsWithRefs(
+	userId: string,
+	db: Db | Tx = getDb()
+): Promise<(AgreementNews & { ref: string })[]> {
 	const rows = await db
 		.select({
 			caseId: agreementNews.caseId,
+			ref: cases.ref,
 			kind: agreementNews.kind,
 			level: agreementNews.level,
 			itemId: agreementNews.itemId,
@@ -278,9 +297,10 @@ export async function agreementNewsFor(userId: string): Promise<AgreementNews[]>
 				eq(caseMembers.userId, agreementNews.userId)
 			)
 		)
+		.innerJoin(cases, eq(cases.id, agreementNews.caseId))
 		.where(and(eq(agreementNews.userId, userId), isNull(agreementNews.seenAt)))
 		.orderBy(asc(agreementNews.id));
-	const out: AgreementNews[] = [];
+	const out: (AgreementNews & { ref: string })[] = [];
 	for (const r of rows) {
 		if (r.status !== 'active' && r.status !== 'paused') continue;
 		if (r.level !== 'review' && r.role === 'survivor') {
@@ -289,7 +309,13 @@ export async function agreementNewsFor(userId: string): Promise<AgreementNews[]>
 			const offered = r.level === 'safety' && choice !== 'none';
 			if (!SHOWN[choice].has(r.level) && !offered) continue;
 		}
-		out.push({ caseId: r.caseId, kind: r.kind, itemId: r.itemId, createdAt: r.createdAt });
+		out.push({
+			caseId: r.caseId,
+			ref: r.ref,
+			kind: r.kind,
+			itemId: r.itemId,
+			createdAt: r.createdAt
+		});
 	}
 	return out;
 }

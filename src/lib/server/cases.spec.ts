@@ -14,7 +14,7 @@ import {
 	links
 } from './db/schema';
 import { caseView, handOverLead, listCasesFor, openCase, setStage } from './cases';
-import { closeCase } from './agreements';
+import { CLOSED_CASE_DAYS, closeCase } from './agreements';
 import {
 	addCaseWraps,
 	getCaseEnvelope,
@@ -521,6 +521,35 @@ describe('stages, leads and people leaving', () => {
 		expect((await listCasesFor(survivor.id, T))[0]).toMatchObject({
 			stage: 'preparation',
 			pendingLog: 0
+		});
+	});
+
+	test('every member sees how a closed case ended and when; reopening clears both', async () => {
+		const lead = await withKeys(await insertUser());
+		const { caseId } = await newCase(lead);
+		const survivor = await member(lead, caseId, 'survivor');
+		expect(await caseView(survivor.id, caseId)).toMatchObject({ outcome: null, closedAt: null });
+		const { deleteAt } = await closeCase(lead.id, caseId, 'partial', T + 1);
+		expect(deleteAt).toBe(T + 1 + CLOSED_CASE_DAYS * 24 * 3_600_000);
+		for (const u of [lead, survivor]) {
+			expect(await caseView(u.id, caseId)).toMatchObject({
+				stage: 'closed',
+				outcome: 'partial',
+				closedAt: T + 1
+			});
+		}
+		await expectProblem(closeCase(lead.id, caseId, 'ended', T + 2), 409, 'case_closed');
+		await setStage(lead.id, caseId, 'follow-up', T + 2);
+		expect(await caseView(survivor.id, caseId)).toMatchObject({
+			stage: 'follow-up',
+			outcome: null,
+			closedAt: null
+		});
+		await closeCase(lead.id, caseId, 'withdrawn', T + 3);
+		expect(await caseView(survivor.id, caseId)).toMatchObject({
+			stage: 'withdrawn',
+			outcome: 'withdrawn',
+			closedAt: T + 3
 		});
 	});
 

@@ -292,6 +292,9 @@ export async function caseView(userId: string, caseId: string, roles?: readonly 
 		ref: row.ref,
 		stage: stages.get(caseId) ?? 'referral',
 		createdAt: row.createdAt,
+		// Closed with an outcome: every member is told how it ended and when it will be deleted.
+		outcome: row.closedAt === null ? null : row.outcome,
+		closedAt: row.closedAt,
 		me: { role: access.member.role, status: access.member.status, isLead: access.isLead },
 		people,
 		history

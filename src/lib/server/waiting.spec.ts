@@ -14,7 +14,16 @@ import {
 	caseWraps
 } from './db/schema';
 import { openCase, setStage } from './cases';
-import { closeCase } from './agreements';
+import {
+	approveItems,
+	closeCase,
+	consent,
+	draftVersion,
+	postCheckIn,
+	setAgreementChoices,
+	setItemStatus
+} from './agreements';
+import { markAgreementNewsSeen } from './agreement-views';
 import { putCaseEnvelope } from './case-envelopes';
 import { createCaseInvite, joinCase } from './case-invites';
 import { completePendingEntry, getCaseLog } from './case-log';
@@ -30,6 +39,7 @@ import { expectProblem, useTestDb } from './test-db';
 import { b64, entry, fakeEnvelope, person, session, T } from './case-fixtures';
 import type { User } from './db/schema';
 import type { CaseRoleName } from './validation/cases';
+import type { AgreementItemInput } from './validation/agreements';
 
 useTestDb();
 
@@ -442,6 +452,180 @@ describe('marking as seen', () => {
 	});
 });
 
+describe('the agreement', () => {
+	const DAY1 = Date.UTC(2030, 0, 1);
+	const item = (
+		kind: AgreementItemInput['kind'],
+		owner: User,
+		fields: Partial<AgreementItemInput> = {}
+	): AgreementItemInput => ({
+		itemId: generateId(),
+		kind,
+		ownerId: owner.id,
+		due: null,
+		repeat: null,
+		...fields
+	});
+
+	/** Drafted, approved by the survivor's note and signed by the responsible party, at T. */
+	async function inForce(
+		c: { lead: User; survivor: User; caseId: string },
+		responsible: User,
+		items: AgreementItemInput[]
+	) {
+		const agreementId = generateId();
+		const sealed = envelope('agreement', agreementId, c.lead, [c.survivor, responsible]);
+		const text = { ...sealed, attachment: null };
+		const signers = [{ userId: responsible.id, role: 'responsible' as const, fp: b64(32, 5) }];
+		const logHead = { seq: 0, hash: b64(32, 9) };
+		const version = { agreementId, version: 1, digest: b64(32, 8), prevDigest: null };
+		await draftVersion(c.lead.id, c.caseId, { ...version, logHead, items, signers, text }, T);
+		const approvals = items.map((i) => ({ itemId: i.itemId, decision: 'approve' as const }));
+		await approveItems(c.survivor.id, c.caseId, 1, approvals, T);
+		await consent(c.survivor.id, c.caseId, { method: 'note', version: 1 }, T);
+		const signature = { method: 'signature' as const, decision: 'approve' as const };
+		await consent(responsible.id, c.caseId, { ...signature, version: 1, signature: b64(64) }, T);
+	}
+
+	const agreementItems = async (u: User, now: number) =>
+		(await waitingFor(u.id, now)).items.filter((i) => i.kind === 'agreement');
+
+	test('news is one item per case, in words for each role; a safety update carries no details', async () => {
+		const c = await caseWithSurvivor();
+		const { lead, survivor, caseId, ref } = c;
+		const responsible = await join(lead, caseId, 'responsible', 'Oak');
+		const boundary = item('boundary', responsible);
+		await inForce(c, responsible, [boundary, item('apology', responsible, { due: DAY1 })]);
+		const href = `/cases/${caseId}/agreement`;
+		// The survivor's answers, her note and the signature each reach the facilitators; then
+		// the agreement is in force. Her milestones wait for her to choose what she hears.
+		expect(await agreementItems(lead, T + 1)).toEqual([
+			{
+				kind: 'agreement',
+				caseId,
+				ref,
+				href,
+				unread: true,
+				news: 'in_force',
+				facilitator: true,
+				count: 4,
+				at: T
+			}
+		]);
+		expect(await agreementItems(responsible, T + 1)).toMatchObject([
+			{ news: 'in_force', facilitator: false, count: 2 }
+		]);
+		expect(await agreementItems(survivor, T + 1)).toMatchObject([
+			{ news: 'review', facilitator: false, count: 1 }
+		]);
+		for (const u of [lead, survivor, responsible]) await markAgreementNewsSeen(u.id, caseId, T + 1);
+		expect(await agreementItems(survivor, T + 2)).toEqual([]);
+
+		// Chose to hear only the end: a missed boundary is still offered, as a safety update.
+		await setAgreementChoices(survivor.id, caseId, { followUp: 'completion' }, T + 2);
+		await setItemStatus(lead.id, caseId, boundary.itemId, 'missed', T + 3);
+		const [safety] = await agreementItems(survivor, T + 4);
+		expect(safety).toEqual({
+			kind: 'agreement',
+			caseId,
+			ref,
+			href,
+			unread: true,
+			news: 'safety',
+			facilitator: false,
+			count: 1,
+			at: T + 3
+		});
+		expect(await agreementItems(responsible, T + 4)).toMatchObject([{ news: 'missed', count: 1 }]);
+		// Every update: the safety update still names the item, before the later news.
+		await setAgreementChoices(survivor.id, caseId, { followUp: 'all' }, T + 4);
+		await setItemStatus(lead.id, caseId, boundary.itemId, 'renegotiated', T + 5);
+		expect(await agreementItems(survivor, T + 6)).toMatchObject([
+			{ news: 'safety', count: 3, at: T + 5 }
+		]);
+		// Nothing at all: nothing is shown, not even the safety update.
+		await setAgreementChoices(survivor.id, caseId, { followUp: 'none' }, T + 6);
+		expect(await agreementItems(survivor, T + 7)).toEqual([]);
+
+		// A closed case leaves the list, except the news that it closed.
+		await setAgreementChoices(survivor.id, caseId, { followUp: 'completion' }, T + 7);
+		await closeCase(lead.id, caseId, 'completed', T + 8);
+		for (const u of [survivor, responsible]) {
+			expect((await waitingFor(u.id, T + 9)).items).toEqual([
+				{
+					kind: 'agreement',
+					caseId,
+					ref,
+					href,
+					unread: true,
+					news: 'closed',
+					facilitator: false,
+					count: 1,
+					at: T + 8
+				}
+			]);
+		}
+		expect(await waitingFor(lead.id, T + 9)).toEqual({ items: [], unread: 0 });
+		await markAgreementNewsSeen(survivor.id, caseId, T + 10);
+		expect((await waitingFor(survivor.id, T + 10)).items).toEqual([]);
+	});
+
+	test("the responsible party's overdue item is a gentle to-do until a check-in or a status covers it", async () => {
+		const c = await caseWithSurvivor();
+		const { lead, survivor, caseId, ref } = c;
+		const responsible = await join(lead, caseId, 'responsible', 'Oak');
+		await putCaseEnvelope(responsible.id, caseId, envelope('input', 'in-r', responsible, []), T);
+		const weekly = item('counselling', responsible, {
+			due: DAY1,
+			repeat: { every: 'week', count: 2 }
+		});
+		await inForce(c, responsible, [weekly, item('boundary', responsible)]);
+		const overdue = (u: User, now: number) =>
+			waitingFor(u.id, now).then((w) => w.items.filter((i) => i.kind === 'agreement-overdue'));
+		// The first day is over once it has ended everywhere on Earth: noon UTC the day after.
+		expect(await overdue(responsible, Date.UTC(2030, 0, 2, 11))).toEqual([]);
+		const day2 = Date.UTC(2030, 0, 2, 13);
+		expect(await overdue(responsible, day2)).toEqual([
+			{
+				kind: 'agreement-overdue',
+				caseId,
+				ref,
+				href: `/cases/${caseId}/agreement`,
+				unread: false,
+				at: null
+			}
+		]);
+		// Facilitators follow it on their dashboard; the survivor is never told this way.
+		expect(await overdue(lead, day2)).toEqual([]);
+		expect(await overdue(survivor, day2)).toEqual([]);
+		// Someone who paused gets no to-dos.
+		await setMyParticipation(responsible.id, caseId, 'paused', day2);
+		expect(await overdue(responsible, day2)).toEqual([]);
+		await setMyParticipation(responsible.id, caseId, 'active', day2);
+
+		const checkIn = (at: number) =>
+			postCheckIn(
+				responsible.id,
+				caseId,
+				{
+					itemId: weekly.itemId,
+					envelope: {
+						...envelope('check-in', generateId(), responsible, [lead]),
+						attachment: null
+					}
+				},
+				at
+			);
+		await checkIn(day2);
+		expect(await overdue(responsible, day2 + 1)).toEqual([]);
+		// The second week's day passes with one check-in for two days; done settles it.
+		const day9 = Date.UTC(2030, 0, 9, 13);
+		expect(await overdue(responsible, day9)).toHaveLength(1);
+		await setItemStatus(lead.id, caseId, weekly.itemId, 'done', day9);
+		expect(await overdue(responsible, day9 + 1)).toEqual([]);
+	});
+});
+
 describe('many cases', () => {
 	test('300 cases answer with the right items in a fixed number of queries', async () => {
 		const me = await person('facilitator');
@@ -527,6 +711,20 @@ describe('many cases', () => {
 					.filter((_, i) => i % 3 === 0)
 					.map((caseId) => ({ caseId, userId: them.id, kind: 'talk' as const, createdAt: T + 5 }))
 			);
+		// Two new versions of the agreement to read in every fourth case.
+		await db.insert(schema.agreementNews).values(
+			ids
+				.filter((_, i) => i % 4 === 0)
+				.flatMap((caseId) =>
+					[T + 6, T + 7].map((createdAt) => ({
+						caseId,
+						userId: them.id,
+						kind: 'review' as const,
+						level: 'review' as const,
+						createdAt
+					}))
+				)
+		);
 
 		let queries = 0;
 		const client = createClient({ url: process.env.DATABASE_URL ?? '' });
@@ -541,15 +739,24 @@ describe('many cases', () => {
 			expect(urgent).toHaveLength(ids.filter((_, i) => i % 3 === 0 && open(i)).length);
 			expect(mine.unread).toBe(90 + urgent.length);
 			expect(kinds(mine.items.slice(0, urgent.length)).every((k) => k === 'urgent')).toBe(true);
-			// Cases, objects, messages, notices, pending, meeting news: a facilitator of every case
-			// has no polls to answer, so that query is not even made.
-			expect(queries).toBe(6);
+			// Cases, objects, messages, notices, pending, meeting news, agreement news: a
+			// facilitator of every case has no polls to answer, so that query is not even made.
+			expect(queries).toBe(7);
 
 			queries = 0;
 			const theirs = await waitingFor(them.id, T + 10, counted);
 			// Their own words are no news to them; no mode chosen yet in the 270 open cases.
-			expect(kinds(theirs.items)).toEqual(Array(270).fill('choose-mode'));
-			expect(queries).toBe(5);
+			const agreementNews = ids.filter((_, i) => i % 4 === 0 && open(i));
+			expect(kinds(theirs.items)).toEqual([
+				...Array(agreementNews.length).fill('agreement'),
+				...Array(270).fill('choose-mode')
+			]);
+			expect(theirs.items.filter((i) => i.kind === 'agreement')).toEqual(
+				expect.arrayContaining(
+					agreementNews.map((caseId) => expect.objectContaining({ caseId, count: 2, at: T + 7 }))
+				)
+			);
+			expect(queries).toBe(6);
 		} finally {
 			client.close();
 		}

@@ -2,6 +2,9 @@ import { and, count, eq, gte, inArray, isNull, max, ne, or, sql } from 'drizzle-
 import { alias } from 'drizzle-orm/sqlite-core';
 import { getDb, type Tx } from './db';
 import {
+	agreementItems,
+	agreements,
+	agreementVersions,
 	caseEnvelopes,
 	caseEvents,
 	caseMembers,
@@ -10,6 +13,8 @@ import {
 	caseSeen,
 	cases,
 	caseWraps,
+	checkIns,
+	itemStatuses,
 	meetingNotices,
 	meetingPolls,
 	pollInvitees,
@@ -21,15 +26,17 @@ import type { Stage } from './validation/cases';
 import { messageCounts } from './conversations';
 import { wrapOfVersion } from './case-envelopes';
 import { notSeen, seenBy } from './seen';
+import { agreementNewsWithRefs, type AgreementNews } from './agreement-views';
+import { progressOf } from '$lib/agreement-dates';
 
 /**
  * The "waiting for you" page: what needs a person's attention across all their cases. There is
  * no email or phone, so this is how people learn that something is waiting. Structure only
  * (who wrote which kind of object, when; who raised which signal); every word stays sealed.
  *
- * A fixed number of queries however many cases: one for the person's cases (with stage, lead
- * and their own input folded in), then one each for objects, messages, notices and pending
- * changes.
+ * A fixed number of queries however many cases: one for the person's cases (with stage, lead,
+ * their own input and their own agreement items folded in), then one each for objects,
+ * messages, notices, pending changes, meeting news, polls and agreement news.
  */
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -88,8 +95,22 @@ export type WaitingItem =
 	  })
 	/** Polls asking me for times that I have not answered. */
 	| (Base & { kind: 'poll'; count: number; at: number })
-	/** Gentle to-dos for a survivor or responsible party; never for someone who paused. */
-	| (Base & { kind: 'choose-mode' | 'own-input'; at: null });
+	/**
+	 * Agreement news not seen yet, one per case: `count` of them, named by the newest (a safety
+	 * update before anything else). `facilitator`: what I am in the case (the words differ).
+	 */
+	| (Base & {
+			kind: 'agreement';
+			news: AgreementNews['kind'];
+			facilitator: boolean;
+			count: number;
+			at: number;
+	  })
+	/**
+	 * Gentle to-dos for a survivor or responsible party; never for someone who paused.
+	 * `agreement-overdue`: an item of mine in the agreement in force has a check-in overdue.
+	 */
+	| (Base & { kind: 'choose-mode' | 'own-input' | 'agreement-overdue'; at: null });
 
 export type Waiting = { items: WaitingItem[]; unread: number };
 
@@ -102,6 +123,8 @@ const TIER: Record<WaitingItem['kind'], number> = {
 	'lead-gone': 1,
 	meeting: 1,
 	poll: 1,
+	agreement: 1,
+	'agreement-overdue': 2,
 	'choose-mode': 2,
 	'own-input': 2
 };
@@ -109,8 +132,57 @@ const TIER: Record<WaitingItem['kind'], number> = {
 const objectHref = (caseId: string, kind: NewsKind) =>
 	`/cases/${caseId}/${kind === 'input' ? 'input' : 'summary'}`;
 
-/** The person's current cases: present in them, account active, case not closed or withdrawn. */
-export async function casesOf(db: Reader, userId: string) {
+type OwnedItem = {
+	due: number;
+	every: 'week' | 'month' | null;
+	count: number | null;
+	status: string | null;
+	checkIns: number;
+};
+
+/**
+ * My dated items in the version of the agreement in force, with each one's latest status and
+ * number of check-ins, as a JSON array (one column of `casesOf`, not a query per case).
+ */
+function ownedItemsIn(userId: string) {
+	return sql<string>`(select json_group_array(json_object(
+		'due', ${agreementItems.due},
+		'every', ${agreementItems.repeatEvery},
+		'count', ${agreementItems.repeatCount},
+		'status', (select ${itemStatuses.status} from ${itemStatuses}
+			where ${itemStatuses.agreementId} = ${agreementItems.agreementId}
+			and ${itemStatuses.itemId} = ${agreementItems.itemId}
+			order by ${itemStatuses.id} desc limit 1),
+		'checkIns', (select count(*) from ${checkIns}
+			where ${checkIns.agreementId} = ${agreementItems.agreementId}
+			and ${checkIns.itemId} = ${agreementItems.itemId})))
+		from ${agreementItems}
+		inner join ${agreements} on ${agreements.id} = ${agreementItems.agreementId}
+		where ${agreements.caseId} = ${cases.id} and ${agreementItems.ownerId} = ${userId}
+		and ${agreementItems.due} is not null
+		and ${agreementItems.version} = (select max(${agreementVersions.version})
+			from ${agreementVersions}
+			where ${agreementVersions.agreementId} = ${agreements.id}
+			and ${agreementVersions.inForceAt} is not null))`;
+}
+
+const SETTLED = new Set(['done', 'verified', 'missed']);
+
+/** Whether any of my items asks for a check-in that has not come (agreement-dates.ts rules). */
+function anyOverdue(owned: string | null, now: number): boolean {
+	const items = JSON.parse(owned ?? '[]') as OwnedItem[];
+	return items.some((i) => {
+		const repeat = i.every && i.count ? { every: i.every, count: i.count } : null;
+		const settled = SETTLED.has(i.status ?? 'open');
+		return progressOf({ due: i.due, repeat }, i.checkIns, settled, now).overdueSince !== null;
+	});
+}
+
+/**
+ * The person's current cases: present in them, account active, case not closed or withdrawn.
+ * `owned`: with their own items of each agreement in force (for the home page's to-dos).
+ */
+export async function casesOf(db: Reader, userId: string, owned = false) {
 	const leadUser = alias(users, 'lead_user');
 	const leadMember = alias(caseMembers, 'lead_member');
 	const rows = await db
@@ -129,7 +201,8 @@ export async function casesOf(db: Reader, userId: string) {
 				order by ${caseEvents.id} desc limit 1)`,
 			ownInput: sql<number>`exists (select 1 from ${caseEnvelopes}
 				where ${caseEnvelopes.caseId} = ${cases.id} and ${caseEnvelopes.authorId} = ${userId}
-				and ${caseEnvelopes.kind} = 'input' and ${caseEnvelopes.deleted} = 0)`
+				and ${caseEnvelopes.kind} = 'input' and ${caseEnvelopes.deleted} = 0)`,
+			owned: owned ? ownedItemsIn(userId) : sql<string | null>`null`
 		})
 		.from(caseMembers)
 		.innerJoin(users, eq(users.id, caseMembers.userId))
@@ -313,25 +386,61 @@ function pendingFor(db: Reader, caseIds: string[]) {
 
 const none = Promise.resolve([]);
 
+/**
+ * Agreement news, one item per case, named by the newest (a safety update before anything).
+ * Closed cases are not among mine; of theirs only the news that the case closed is shown, so
+ * nobody misses that it ended.
+ */
+function agreementNewsItems(
+	news: Awaited<ReturnType<typeof agreementNewsWithRefs>>,
+	mine: Map<string, { role: string }>
+): WaitingItem[] {
+	const byCase = new Map<string, typeof news>();
+	for (const n of news) {
+		if (!mine.has(n.caseId) && n.kind !== 'closed') continue;
+		byCase.set(n.caseId, [...(byCase.get(n.caseId) ?? []), n]);
+	}
+	return [...byCase].map(([caseId, list]) => {
+		const newest = list.at(-1)!;
+		const safety = list.findLast((n) => n.kind === 'safety');
+		return {
+			kind: 'agreement',
+			caseId,
+			ref: newest.ref,
+			href: `/cases/${caseId}/agreement`,
+			unread: true,
+			news: (safety ?? newest).kind,
+			facilitator: mine.get(caseId)?.role === 'facilitator',
+			count: list.length,
+			at: newest.createdAt
+		};
+	});
+}
+
 /** Everything waiting for this person, urgent first, then news newest first, then to-dos. */
 export async function waitingFor(
 	userId: string,
 	now = Date.now(),
 	db: Reader = getDb()
 ): Promise<Waiting> {
-	const mine = await casesOf(db, userId);
-	if (mine.length === 0) return { items: [], unread: 0 };
+	const mine = await casesOf(db, userId, true);
 	const byId = new Map(mine.map((c) => [c.caseId, c]));
+	if (mine.length === 0) {
+		// Only closed cases (or none): all that can be waiting is the news that one closed.
+		const closed = agreementNewsItems(await agreementNewsWithRefs(userId, db), byId);
+		return { items: closed, unread: closed.length };
+	}
 	const facilitating = mine.filter((c) => c.role === 'facilitator').map((c) => c.caseId);
 	// Facilitators propose times and pick one; their page has nothing for them to answer.
 	const answering = mine.filter((c) => c.role !== 'facilitator').map((c) => c.caseId);
-	const [news, messages, notices, pending, meetingNews, polls] = await Promise.all([
+	const [news, messages, notices, pending, meetingNews, polls, agreementNews] = await Promise.all([
 		newsFor(db, userId, [...byId.keys()], now),
 		messageCounts(db, userId, [...byId.keys()]),
 		facilitating.length ? noticesFor(db, facilitating) : none,
 		facilitating.length ? pendingFor(db, facilitating) : none,
 		meetingNewsIn(db, userId, [...byId.keys()]),
-		answering.length ? pollsToAnswer(db, userId, answering) : none
+		answering.length ? pollsToAnswer(db, userId, answering) : none,
+		agreementNewsWithRefs(userId, db)
 	]);
 	const ref = (caseId: string) => byId.get(caseId)?.ref ?? '';
 	const base = (caseId: string) => ({
@@ -402,6 +511,7 @@ export async function waitingFor(
 	for (const p of polls) {
 		items.push({ kind: 'poll', ...meetings(p.caseId), unread: true, count: p.n, at: p.at ?? 0 });
 	}
+	items.push(...agreementNewsItems(agreementNews, byId));
 	for (const p of pending) {
 		const at = p.at ?? 0;
 		items.push({ kind: 'pending', ...base(p.caseId), count: p.n, at });
@@ -416,6 +526,15 @@ export async function waitingFor(
 		.filter((c) => c.status === 'active' && c.stage !== 'paused')
 		.sort((a, b) => b.createdAt - a.createdAt || a.caseId.localeCompare(b.caseId));
 	for (const c of todos) {
+		// Only the responsible party checks in by themselves; facilitators have the dashboard.
+		if (c.role === 'responsible' && anyOverdue(c.owned, now)) {
+			items.push({
+				kind: 'agreement-overdue',
+				...base(c.caseId),
+				href: `/cases/${c.caseId}/agreement`,
+				at: null
+			});
+		}
 		if (c.role === 'survivor' && c.mode === null) {
 			items.push({
 				kind: 'choose-mode',

@@ -4,6 +4,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { actionPathId, pageProblem, pathId } from '$lib/server/api';
 import { caseView, handOverLead, setStage } from '$lib/server/cases';
+import { closeCase, deleteAtOf } from '$lib/server/agreements';
 import { listCaseInvites, revokeCaseInvite } from '$lib/server/case-invites';
 import { attempt, parseForm } from '$lib/server/forms';
 import {
@@ -26,14 +27,18 @@ export const load: PageServerLoad = async (event) => {
 		const caseId = pathId(event.params.id);
 		const view = await caseView(user.id, caseId);
 		const facilitator = view.me.role === 'facilitator';
+		const now = Date.now();
 		return {
 			userId: user.id,
 			view,
+			deleteAt: view.closedAt === null ? null : deleteAtOf(view.closedAt),
+			// Shown before a facilitator closes the case: when everything would be deleted.
+			deleteIfClosedNow: facilitator ? deleteAtOf(now) : null,
 			invites: facilitator ? await listCaseInvites(user.id, caseId) : [],
 			notices: facilitator ? await openNotices(user.id, caseId) : [],
 			mySignals: facilitator ? [] : await mySignals(user.id, caseId),
 			deploymentId: await getDeploymentId(),
-			now: Date.now(),
+			now,
 			pageTitle: m.case_page_title()
 		};
 	} catch (e) {
@@ -42,6 +47,11 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const StageForm = v.object({ stage });
+const CloseForm = v.object({
+	outcome: v.picklist(['completed', 'partial', 'ended', 'withdrawn']),
+	// The required "I understand everything will be deleted" box.
+	understood: v.literal('yes')
+});
 const SignalForm = v.object({ kind: v.picklist(['talk', 'unsafe']) });
 const ParticipationForm = v.object({
 	to: v.picklist(['active', 'paused', 'withdrawn']),
@@ -62,6 +72,15 @@ export const actions: Actions = {
 		return attempt('stage', async () => {
 			await setStage(user.id, pathId(event.params.id), input.stage);
 			return { form: 'stage', done: m.case_stage_saved() };
+		});
+	},
+	close: async (event) => {
+		const user = requireUser(event);
+		const input = await parseForm(event.request, CloseForm);
+		if (!input) return fail(400, { form: 'close', problem: m.case_close_invalid() });
+		return attempt('close', async () => {
+			const { deleteAt } = await closeCase(user.id, actionPathId(event.params.id), input.outcome);
+			return { form: 'close', outcome: input.outcome, deleteAt };
 		});
 	},
 	lead: async (event) => {
