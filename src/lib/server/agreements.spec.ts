@@ -295,7 +295,9 @@ describe('an agreement from draft to force', () => {
 		expect(lead0.drafting).toEqual({
 			signers: [{ userId: c.responsible.id, role: 'responsible' }],
 			// The supporter's party has not let them read it; the community member never does.
-			readers: expect.arrayContaining([c.lead.id, c.survivor.id, c.responsible.id])
+			readers: expect.arrayContaining([c.lead.id, c.survivor.id, c.responsible.id]),
+			// Nobody has chosen to hear every update yet, so no check-in can be passed on.
+			survivorsFollowing: []
 		});
 		expect(lead0.drafting!.readers).toHaveLength(3);
 
