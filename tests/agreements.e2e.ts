@@ -88,18 +88,38 @@ async function openAgreement(page: Page, caseId: string) {
 	await expect(page.getByRole('heading', { name: 'Accountability agreement' })).toBeVisible();
 }
 
-test('drafted, approved item by item, signed by both parties in their own browsers', async ({
+/** A party's own choice on the agreement page, saved with its form's own button. */
+async function choose(page: Page, option: string | RegExp, save: string) {
+	await page.getByLabel(option).check();
+	await page.getByRole('button', { name: save }).click();
+	await expect(page.getByText('Your choice is saved.')).toBeVisible();
+}
+
+const item = (page: Page, kind: string) => page.getByRole('article', { name: kind });
+const APOLOGY = 'Apology (letter or spoken)';
+const COUNSELLING = 'Counselling or a program';
+const BOUNDARY = 'Boundary (for example no contact, places to avoid)';
+
+test('drafted, approved item by item, signed by both parties, followed up and closed', async ({
 	browser
 }) => {
 	const { caseId, wren, ash, traffic } = await caseWithParties(browser, 'Agreement journey');
 	const canaries = ['CANARY-apology-7781', 'CANARY-intro-5531', 'CANARY-check-9012'];
+	const checkInCanary = 'CANARY-checkin-4417';
+
+	// Before anything is drafted the survivor chooses to sign, and to hear milestones only.
+	await openAgreement(wren, caseId);
+	await expect(wren.getByText('There is no agreement yet.', { exact: false })).toBeVisible();
+	await choose(wren, 'My signature', 'Save how I approve');
+	await choose(wren, 'Milestones only', 'Save what I hear');
+	await accessible(wren);
 
 	// The facilitator drafts three items.
 	await openAgreement(lead, caseId);
 	await expect(lead.getByText('There is no agreement yet. Draft it below.')).toBeVisible();
 	await lead.getByLabel('What this agreement is for (optional)').fill(`Repair ${canaries[1]}`);
 	await fillItem(lead, 1, {
-		kind: 'Apology (letter or spoken)',
+		kind: APOLOGY,
 		text: `A written apology ${canaries[0]}`,
 		owner: 'Ash',
 		date: dayAhead(10),
@@ -107,7 +127,7 @@ test('drafted, approved item by item, signed by both parties in their own browse
 	});
 	await lead.getByRole('button', { name: 'Add an item' }).click();
 	await fillItem(lead, 2, {
-		kind: 'Counselling or a program',
+		kind: COUNSELLING,
 		text: 'Weekly counselling sessions',
 		owner: 'Ash',
 		date: dayAhead(3),
@@ -115,33 +135,27 @@ test('drafted, approved item by item, signed by both parties in their own browse
 		count: '4'
 	});
 	await lead.getByRole('button', { name: 'Add an item' }).click();
-	await fillItem(lead, 3, {
-		kind: 'Boundary (for example no contact, places to avoid)',
-		text: 'No contact of any kind',
-		owner: 'Ash'
-	});
+	await fillItem(lead, 3, { kind: BOUNDARY, text: 'No contact of any kind', owner: 'Ash' });
 	await accessible(lead);
+	await phoneShot(lead, SHOTS, 'facilitator-draft');
 	await lead.getByRole('button', { name: 'Save version 1 and ask for approval' }).click();
 	await expect(
 		lead.getByRole('heading', { name: 'Version 1, waiting for approval' })
 	).toBeVisible();
-	await expect(lead.getByText('Ash: has not answered yet')).toBeVisible();
-	const [stored] = await rows('SELECT digest FROM agreement_versions');
-	expect(String(stored?.digest)).toMatch(/^[A-Za-z0-9_-]{43}$/);
-	expect(
-		await rows('SELECT kind, due, repeat_every FROM agreement_items ORDER BY kind')
-	).toHaveLength(3);
+	for (const who of ['Ash', 'Wren']) {
+		await expect(lead.getByText(`${who}: has not answered yet`)).toBeVisible();
+	}
+	expect(await rows('SELECT kind, due, repeat_every FROM agreement_items')).toHaveLength(3);
 
-	// The responsible party can read it but not sign before the survivor approved every item.
+	// The responsible party can read it, but his yes waits for the survivor's yes to each item.
 	await openAgreement(ash, caseId);
 	await expect(ash.getByText(`A written apology ${canaries[0]}`)).toBeVisible();
 	await expect(
 		ash.getByText('You can sign once the survivor has approved every item.')
 	).toBeVisible();
 
-	// The survivor answers item by item, then approves privately (she did not choose to sign).
+	// The survivor answers item by item, then signs in her own browser.
 	await openAgreement(wren, caseId);
-	await expect(wren.getByText('Weekly counselling sessions')).toBeVisible();
 	await expect(wren.getByText(/Every week, 4 times/)).toBeVisible();
 	const answers = wren.getByRole('region', { name: 'Your answer on each item' });
 	for (const n of [1, 2, 3]) {
@@ -154,10 +168,11 @@ test('drafted, approved item by item, signed by both parties in their own browse
 	await expect(wren.getByText('Your answers were sent to the facilitators.')).toBeVisible();
 	await accessible(wren);
 	await phoneShot(wren, SHOTS, 'survivor-review');
-	await wren.getByRole('button', { name: 'Approve version 1' }).click();
-	await expect(wren.getByText('Your approval was sent to the facilitators.')).toBeVisible();
+	await wren.getByLabel('I have read version 1 and I understand what I am signing.').check();
+	await wren.getByRole('button', { name: 'Sign version 1' }).click();
+	await expect(wren.getByText('You signed version 1.')).toBeVisible();
 
-	// The responsible party signs in his own browser; every browser checks the signature.
+	// The responsible party signs in his own browser; every browser checks both signatures.
 	await openAgreement(ash, caseId);
 	await expect(ash.getByText(/Signing is deliberately not deniable/)).toBeVisible();
 	const sign = ash.getByRole('button', { name: 'Sign version 1' });
@@ -166,18 +181,136 @@ test('drafted, approved item by item, signed by both parties in their own browse
 	await sign.click();
 	await expect(ash.getByText('You signed version 1.')).toBeVisible();
 	await expect(ash.getByRole('heading', { name: 'Version 1, in force' })).toBeVisible();
-	await phoneShot(ash, SHOTS, 'party-signed');
 	const [force] = await rows('SELECT in_force_at FROM agreement_versions WHERE version = 1');
 	expect(Number(force?.in_force_at)).toBeGreaterThan(0);
+	for (const page of [lead, wren]) {
+		await openAgreement(page, caseId);
+		for (const who of ['Ash', 'Wren']) {
+			await expect(
+				page.getByText(`${who}: signed (the signature was checked in this browser)`)
+			).toBeVisible();
+		}
+	}
+
+	// The responsible party posts check-ins on two of his items.
+	await openAgreement(ash, caseId);
+	for (const [kind, words] of [
+		[APOLOGY, `I have written the letter ${checkInCanary}`],
+		[COUNSELLING, 'First session done']
+	] as const) {
+		const card = item(ash, kind);
+		await card.getByLabel('Your check-in on this item').fill(words);
+		await card.getByRole('button', { name: 'Send the check-in' }).click();
+		await expect(card.getByText('Your check-in was sent to the facilitators.')).toBeVisible();
+	}
+	await expect(
+		item(ash, APOLOGY).getByText(`I have written the letter ${checkInCanary}`)
+	).toBeVisible();
+	await accessible(ash);
+	await phoneShot(ash, SHOTS, 'party-follow-up');
+
+	// The facilitator reads them, marks the apology done and checked and the boundary missed.
 	await openAgreement(lead, caseId);
 	await expect(
-		lead.getByText(/Ash: signed \(the signature was checked in this browser\)/)
+		item(lead, APOLOGY).getByText(`I have written the letter ${checkInCanary}`)
 	).toBeVisible();
-	await expect(lead.getByText('Wren: approved privately to the facilitators')).toBeVisible();
+	for (const [kind, status] of [
+		[APOLOGY, 'Done and checked'],
+		[BOUNDARY, 'Missed']
+	] as const) {
+		const card = item(lead, kind);
+		await card.getByLabel('Mark this item').selectOption({ label: status });
+		await card.getByRole('button', { name: 'Save' }).click();
+		await expect(card.getByRole('definition').filter({ hasText: status })).toBeVisible();
+	}
+	await expect.poll(async () => (await rows('SELECT status FROM item_statuses')).length).toBe(2);
 	await accessible(lead);
-	await phoneShot(lead, SHOTS, 'facilitator-in-force');
+	await phoneShot(lead, SHOTS, 'facilitator-follow-up');
+	// The dashboard shows the case's progress.
+	await lead.goto(`${app.origin}/cases`);
+	await expect(lead.getByText('1 of 3 items done')).toBeVisible();
+	await expect(lead.getByText('Missed: 1')).toBeVisible();
 
-	expectNowhere(app, canaries, traffic);
+	// The survivor chose milestones: the checked and the missed item, nothing else. No check-in.
+	await wren.goto(`${app.origin}/home`);
+	// A missed boundary comes first, as a safety update; the news counts the checked item too.
+	await expect(
+		wren.getByRole('link', {
+			name: 'There is a safety update about the agreement (news about the agreement: 3)'
+		})
+	).toBeVisible();
+	await openAgreement(wren, caseId);
+	await expect(
+		item(wren, APOLOGY).getByRole('definition').filter({ hasText: 'Done and checked' })
+	).toBeVisible();
+	await expect(
+		item(wren, BOUNDARY).getByRole('definition').filter({ hasText: 'Missed' })
+	).toBeVisible();
+	await expect(item(wren, COUNSELLING)).toHaveCount(0);
+	await expect(wren.getByText('First session done')).toHaveCount(0);
+	await expect(wren.getByText(checkInCanary)).toHaveCount(0);
+	await accessible(wren);
+	await phoneShot(wren, SHOTS, 'survivor-milestones');
+
+	// An amendment needs everyone's approval again; version 1 stays in force until then.
+	await openAgreement(lead, caseId);
+	await lead.getByRole('button', { name: 'Draft version 2' }).click();
+	await lead
+		.getByRole('group', { name: 'Item 2', exact: true })
+		.getByLabel('What is agreed')
+		.fill('Weekly counselling sessions, and a check-in call after each');
+	await lead.getByRole('button', { name: 'Save version 2 and ask for approval' }).click();
+	await expect(
+		lead.getByRole('heading', { name: 'Version 2, waiting for approval' })
+	).toBeVisible();
+	await expect(lead.getByText('Counselling or a program: changed What is agreed.')).toBeVisible();
+	await expect(
+		lead.getByText('Version 1 stays in force until everyone asked has approved the new version.')
+	).toBeVisible();
+	await openAgreement(ash, caseId);
+	await expect(
+		ash.getByText('You can sign once the survivor has approved every item.')
+	).toBeVisible();
+	await openAgreement(wren, caseId);
+	const again = wren.getByRole('region', { name: 'Your answer on each item' });
+	for (const n of [1, 2, 3]) {
+		await again
+			.getByRole('group', { name: new RegExp(`^Item ${n}:`) })
+			.getByLabel('I approve this item')
+			.check();
+	}
+	await again.getByRole('button', { name: 'Send my answers' }).click();
+	await expect(wren.getByText('Your answers were sent to the facilitators.')).toBeVisible();
+	await wren.getByLabel('I have read version 2 and I understand what I am signing.').check();
+	await wren.getByRole('button', { name: 'Sign version 2' }).click();
+	await expect(wren.getByText('You signed version 2.')).toBeVisible();
+	await openAgreement(ash, caseId);
+	await ash.getByLabel('I have read version 2 and I understand what I am signing.').check();
+	await ash.getByRole('button', { name: 'Sign version 2' }).click();
+	await expect(ash.getByRole('heading', { name: 'Version 2, in force' })).toBeVisible();
+	expect(
+		await rows('SELECT version FROM agreement_versions WHERE in_force_at IS NOT NULL')
+	).toHaveLength(2);
+
+	// The facilitator closes the case with its outcome; everyone is told when it will be deleted.
+	await lead.goto(`${app.origin}/cases/${caseId}`);
+	await lead.getByText('Close the case', { exact: true }).first().click();
+	await lead.getByLabel('Completed', { exact: true }).check();
+	await lead.getByLabel(/I understand everything in this case will be deleted on/).check();
+	await lead.getByRole('button', { name: 'Close the case' }).click();
+	await expect(
+		lead.getByText(/^Closed: Completed\. Everything in this case will be deleted on/)
+	).toBeVisible();
+	const [closed] = await rows('SELECT outcome, closed_at FROM cases WHERE id = ?', caseId);
+	expect(closed?.outcome).toBe('completed');
+	await wren.goto(`${app.origin}/cases/${caseId}`);
+	await expect(
+		wren.getByText(/This case is closed: Completed\. Everything in this case will be deleted on/)
+	).toBeVisible();
+	await accessible(wren);
+	await phoneShot(wren, SHOTS, 'survivor-closed');
+
+	expectNowhere(app, [...canaries, checkInCanary], traffic.slice(0, 2).concat([traffic[2]!]));
 });
 
 /** Every reader's browser says the version cannot be trusted, and why. */
