@@ -32,6 +32,8 @@ const FACILITATORS = ['lead', 'coFacilitator'] as const;
 const PARTICIPANTS = ['survivor', 'responsible', 'supporter', 'community'] as const;
 /** Case 1's present members ("withdrawn" left it). */
 const MEMBERS = [...FACILITATORS, ...PARTICIPANTS] as const;
+/** Who may open the agreement (a supporter sees it only if their party lets them). */
+const AGREEMENT_MEMBERS = [...FACILITATORS, 'survivor', 'responsible', 'supporter'] as const;
 /** Accounts with an organization role. */
 const ORG = ['admin', 'lead', 'coFacilitator', 'otherFacilitator'] as const;
 const SIGNED_IN = PEOPLE;
@@ -66,7 +68,10 @@ type Row = {
 	 * a refusal too, so what it shows them is no leak.
 	 */
 	pageFor?: readonly Role[];
-	/** Answered with a case's meetings page: opening it marks the asker's own meeting news seen. */
+	/**
+	 * Answered with a case's meetings or agreement page: opening it marks the asker's own
+	 * meeting or agreement news seen.
+	 */
 	marksNewsSeen?: boolean;
 };
 type Rule = Pick<Row, 'scope' | 'allowed' | 'alsoRefused' | 'bug' | 'pageFor' | 'marksNewsSeen'> & {
@@ -260,6 +265,89 @@ const pollField =
 	});
 const slotAnswers = { slot0: 'if_need_be', slot1: 'yes' };
 
+// The accountability agreement (DESIGN §5): its words are sealed and signed in browsers and go
+// through the agreement API with their structure; what carries no content is a plain form.
+const agreementApi = (s: Seed, caseId = c1(s)) => `/api/cases/${caseId}/agreement`;
+const agreementPage = (s: Seed, caseId = c1(s)) => `/cases/${caseId}/agreement`;
+const checkInOf = (s: Seed, which: 'kept' | 'passedOn', caseId = c1(s)) =>
+	`${agreementApi(s, caseId)}/check-ins/${s.agreement.checkIns[which]}`;
+const amendment = (s: Seed) => s.agreement.versions.at(-1)!;
+type Draft = {
+	readers?: readonly Person[];
+	/** Who must sign (the rules say: the responsible party alone, she chose a note). */
+	signers?: readonly ('survivor' | 'responsible')[];
+	owner?: Person;
+	/** A first version of an agreement with this id, not the next of the seed's. */
+	first?: string;
+};
+/** The next version as a facilitator's browser drafts it (sealed for both parties). */
+const draft =
+	(d: Draft = {}) =>
+	(s: Seed, me: SeedPerson) => {
+		const id = d.first ?? s.agreement.id;
+		const version = d.first ? 1 : amendment(s).version + 1;
+		const owner = d.owner ? s.people[d.owner].id : null;
+		return {
+			agreementId: id,
+			version,
+			digest: bytes32(),
+			prevDigest: d.first ? null : amendment(s).digest,
+			logHead: { seq: 5, hash: bytes32() },
+			items: amendment(s).items.map((i) => ({ ...i, ownerId: owner ?? i.ownerId, repeat: null })),
+			signers: (d.signers ?? ['responsible']).map((role) => ({
+				userId: s.people[role].id,
+				role,
+				fp: s.people[role].fp
+			})),
+			text: sealed(me, 'agreement', id, version, {
+				readers: (d.readers ?? ['survivor', 'responsible']).map((p) => s.people[p].id)
+			})
+		};
+	};
+const signed = (version: (s: Seed) => number) => (s: Seed) => ({
+	method: 'signature',
+	version: version(s),
+	decision: 'approve',
+	signature: b64(86)
+});
+/** A check-in on one of the seed's items, sealed for the facilitators (and `readers`). */
+const checkIn =
+	(item: 'apology' | 'education', readers: Person[] = [], objectId?: (s: Seed) => string) =>
+	(s: Seed, me: SeedPerson) => {
+		const id = objectId?.(s) ?? s.fresh.objectId;
+		const to = [...FACILITATORS, ...readers].map((p) => s.people[p].id);
+		return {
+			itemId: s.agreement.items[item].itemId,
+			envelope: sealed(me, 'check-in', id, 1, { readers: to })
+		};
+	};
+/**
+ * A form action of case 1's agreement page (case 2's for an other-case row). A plain post
+ * answers with the page, around a refusal too: whoever may open it is shown their own view.
+ */
+function agreementForm(
+	named: string,
+	name: string,
+	fields: (s: Seed) => Fields,
+	rule: Rule
+): Row[] {
+	const other = rule.scope === 'other-case';
+	return action(
+		`${name} (agreement page)`,
+		(s) => `${agreementPage(s, other ? c2(s) : c1(s))}?/${named}`,
+		(s) => formOf(fields(s)),
+		{ pageFor: other ? ['otherFacilitator'] : AGREEMENT_MEMBERS, marksNewsSeen: true, ...rule }
+	);
+}
+/** The survivor's answer on every item of a version: `item-<id>` fields. */
+const answers = (version: (s: Seed) => number) => (s: Seed) => {
+	const v = s.agreement.versions.find((x) => x.version === version(s))!;
+	return {
+		version: String(v.version),
+		...Object.fromEntries(v.items.map((i) => [`item-${i.itemId}`, 'approve']))
+	};
+};
+
 const ROWS: Row[] = [
 	...page('cases list', () => '/cases', { scope: 'app', allowed: SIGNED_IN }),
 	...page('open-a-case page', () => '/cases/new', { scope: 'app', allowed: ORG }),
@@ -389,7 +477,10 @@ const ROWS: Row[] = [
 			['responsibleInput', ['responsible', 'lead', 'coFacilitator']],
 			['interimSummary', ['lead', 'coFacilitator', 'survivor']],
 			['interimComment', ['survivor', 'lead']],
-			['preparationDetails', ['lead', 'coFacilitator', 'survivor', 'supporter']]
+			['preparationDetails', ['lead', 'coFacilitator', 'survivor', 'supporter']],
+			['agreementText', ['lead', 'coFacilitator', 'survivor', 'responsible']],
+			['checkIn', ['responsible', 'lead', 'coFacilitator']],
+			['passedOnCheckIn', ['responsible', 'lead', 'coFacilitator', 'survivor']]
 		] as const
 	).map(([object, allowed]) =>
 		api(
@@ -917,6 +1008,229 @@ const ROWS: Row[] = [
 			alsoRefused: [409]
 		})
 	),
+
+	// The accountability agreement. Its case members but the community read it (a supporter
+	// only if their party lets them, which the survivor has not: her supporter gets an empty view).
+	api('GET', 'the agreement', (s) => agreementApi(s), {
+		scope: 'case',
+		allowed: AGREEMENT_MEMBERS
+	}),
+	...page('agreement page', (s) => agreementPage(s), {
+		scope: 'case',
+		allowed: AGREEMENT_MEMBERS,
+		marksNewsSeen: true
+	}),
+	// Facilitators draft; the next version is the third (the seed's second waits for consents).
+	api('POST', 'draft the next version of the agreement', (s) => `${agreementApi(s)}/versions`, {
+		body: draft(),
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	// Refused after every check passed but the last (the sealed words): nothing stays behind.
+	api(
+		'POST',
+		"draft a version sealed for the survivor's supporter",
+		(s) => `${agreementApi(s)}/versions`,
+		{
+			body: draft({ readers: ['survivor', 'responsible', 'supporter'] }),
+			scope: 'case',
+			allowed: []
+		}
+	),
+	...(
+		[
+			['draft a version the responsible party need not sign', { signers: [] }, 409],
+			[
+				'draft a version the survivor must sign (she chose not to)',
+				{ signers: ['responsible', 'survivor'] },
+				409
+			],
+			['draft a version with items for the survivor to do', { owner: 'survivor' }, 400]
+		] as const
+	).map(([name, d, status]) =>
+		api('POST', name, (s) => `${agreementApi(s)}/versions`, {
+			body: draft(d),
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [status]
+		})
+	),
+	api('POST', 'draft a second agreement for the case', (s) => `${agreementApi(s)}/versions`, {
+		body: (s, me) => draft({ first: s.fresh.objectId })(s, me),
+		scope: 'case',
+		allowed: [],
+		alsoRefused: [409]
+	}),
+	// Consents on the amendment: the responsible party signs; the survivor, who chose no
+	// signature, approves by a private note. Each only their own way, only on the newest version.
+	api('POST', 'sign the amendment', (s) => `${agreementApi(s)}/consents`, {
+		body: signed((s) => amendment(s).version),
+		scope: 'case',
+		allowed: ['responsible']
+	}),
+	api('POST', 'approve the amendment by a private note', (s) => `${agreementApi(s)}/consents`, {
+		body: (s) => ({ method: 'note', version: amendment(s).version }),
+		scope: 'case',
+		allowed: ['survivor']
+	}),
+	api('POST', 'sign the version in force again', (s) => `${agreementApi(s)}/consents`, {
+		body: signed(() => 1),
+		scope: 'case',
+		allowed: [],
+		alsoRefused: [409]
+	}),
+	// Check-ins on an item in force: its owner (the responsible party) or a facilitator. Only a
+	// facilitator reaches a survivor with one (she chose every update); a supporter, nobody.
+	api('POST', 'check in on the apology', (s) => `${agreementApi(s)}/check-ins`, {
+		body: checkIn('apology'),
+		scope: 'case',
+		allowed: ['responsible', ...FACILITATORS]
+	}),
+	api('POST', 'a check-in sealed for the survivor too', (s) => `${agreementApi(s)}/check-ins`, {
+		body: checkIn('apology', ['survivor']),
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	api(
+		'POST',
+		"a check-in sealed for the survivor's supporter",
+		(s) => `${agreementApi(s)}/check-ins`,
+		{ body: checkIn('apology', ['supporter']), scope: 'case', allowed: [] }
+	),
+	api('POST', 'check in on an item not yet in force', (s) => `${agreementApi(s)}/check-ins`, {
+		body: checkIn('education'),
+		scope: 'case',
+		allowed: []
+	}),
+	api('POST', "a check-in under another check-in's id", (s) => `${agreementApi(s)}/check-ins`, {
+		body: checkIn('apology', [], (s) => s.agreement.checkIns.kept),
+		scope: 'case',
+		allowed: [],
+		alsoRefused: [409]
+	}),
+	api('POST', 'pass the check-in on to the survivor', (s) => checkInOf(s, 'kept'), {
+		body: (s, me) => moreWraps(me, s.people.survivor.id),
+		scope: 'case',
+		allowed: FACILITATORS
+	}),
+	api('POST', "pass the check-in on to the survivor's supporter", (s) => checkInOf(s, 'kept'), {
+		body: (s, me) => moreWraps(me, s.people.supporter.id),
+		scope: 'case',
+		allowed: [],
+		alsoRefused: [400]
+	}),
+	// The agreement page's forms: the survivor's answer on each item of the newest version,
+	// each party's own choices, and an item's status (facilitators, on the version in force).
+	...agreementForm(
+		'approve',
+		"answer on the amendment's items",
+		answers((s) => amendment(s).version),
+		{
+			scope: 'case',
+			allowed: ['survivor']
+		}
+	),
+	...agreementForm(
+		'approve',
+		'answer on the version in force (not the newest)',
+		answers(() => 1),
+		{
+			scope: 'case',
+			allowed: [],
+			alsoRefused: [409]
+		}
+	),
+	...agreementForm(
+		'choices',
+		'choose to sign and to hear of milestones only',
+		() => ({ approveBy: 'sign', followUp: 'milestones' }),
+		{ scope: 'case', allowed: ['survivor'] }
+	),
+	...agreementForm(
+		'choices',
+		'let my supporters read the agreement',
+		() => ({ supporters: 'shown', toSupporters: 'yes' }),
+		{ scope: 'case', allowed: ['survivor', 'responsible'] }
+	),
+	...agreementForm(
+		'status',
+		'mark the apology done',
+		(s) => ({ itemId: s.agreement.items.apology.itemId, status: 'done' }),
+		{ scope: 'case', allowed: FACILITATORS }
+	),
+	...agreementForm(
+		'status',
+		'mark an item not yet in force',
+		(s) => ({ itemId: s.agreement.items.education.itemId, status: 'done' }),
+		{ scope: 'case', allowed: [] }
+	),
+	// Its words and check-ins as envelopes: listed and read only where wrapped; written only
+	// through the API above (never put directly, never taken back), and never for anyone the
+	// reader rules leave out.
+	api(
+		'GET',
+		'envelopes of the agreement and its check-ins',
+		(s) => `${envelopes(s)}?kind=agreement,check-in`,
+		{
+			scope: 'case',
+			allowed: MEMBERS
+		}
+	),
+	api('GET', 'the amendment (version 2)', (s) => `${envelopes(s)}/${s.agreement.id}?version=2`, {
+		scope: 'case',
+		allowed: ['lead', 'coFacilitator', 'survivor', 'responsible']
+	}),
+	...(
+		[
+			[
+				'the next version of the agreement put as a plain envelope',
+				'agreement',
+				(s: Seed) => s.agreement.id,
+				3,
+				false
+			],
+			['take back the agreement (tombstone)', 'agreement', (s: Seed) => s.agreement.id, 3, true],
+			['a check-in put as a plain envelope', 'check-in', (s: Seed) => s.fresh.objectId, 1, false],
+			[
+				'take back the check-in (tombstone)',
+				'check-in',
+				(s: Seed) => s.agreement.checkIns.kept,
+				2,
+				true
+			]
+		] as const
+	).map(([name, kind, objectId, version, deleted]) =>
+		api('PUT', name, (s) => `${envelopes(s)}/${objectId(s)}`, {
+			body: (s, me) =>
+				sealed(me, kind, objectId(s), version, {
+					deleted,
+					readers: [s.people.lead.id, s.people.coFacilitator.id]
+				}),
+			scope: 'case',
+			allowed: []
+		})
+	),
+	...(
+		[
+			['agreement', 'supporter', (s: Seed) => s.agreement.id, []],
+			['agreement', 'community', (s: Seed) => s.agreement.id, []],
+			// Passing it on without the agreement API: the same, from facilitators only.
+			['check-in', 'survivor', (s: Seed) => s.agreement.checkIns.kept, FACILITATORS],
+			['check-in', 'supporter', (s: Seed) => s.agreement.checkIns.kept, []]
+		] as const
+	).map(([what, person, objectId, allowed]) =>
+		api(
+			'POST',
+			`wrap the ${what} for the ${person}`,
+			(s) => `${envelopes(s)}/${objectId(s)}/wraps`,
+			{
+				body: (s, me) => moreWraps(me, s.people[person].id),
+				scope: 'case',
+				allowed
+			}
+		)
+	),
+
 	// A case id no case can have is not found, never a crash.
 	...action(
 		'cancel a meeting of a malformed case id',
@@ -934,6 +1248,12 @@ const ROWS: Row[] = [
 		'choose how to take part in a malformed case id',
 		() => '/cases/not~an~id/input?/choices',
 		() => ({ jointConsent: 'yes' }),
+		{ scope: 'app', allowed: [] }
+	),
+	...action(
+		'mark an agreement item in a malformed case id',
+		() => '/cases/not~an~id/agreement?/status',
+		(s) => ({ itemId: s.agreement.items.apology.itemId, status: 'done' }),
 		{ scope: 'app', allowed: [] }
 	),
 
@@ -1112,6 +1432,78 @@ const ROWS: Row[] = [
 			scope: 'other-case',
 			allowed: []
 		}
+	),
+
+	// Case 1's agreement through case 2 (which has none): found nowhere there.
+	api('GET', 'the agreement of case 2', (s) => agreementApi(s, c2(s)), {
+		scope: 'other-case',
+		allowed: ['otherFacilitator']
+	}),
+	...page('agreement page of case 2', (s) => agreementPage(s, c2(s)), {
+		scope: 'other-case',
+		allowed: ['otherFacilitator'],
+		marksNewsSeen: true
+	}),
+	api(
+		'GET',
+		'the case-1 agreement via case 2',
+		(s) => `${envelopes(s, c2(s))}/${s.agreement.id}?version=1`,
+		{
+			scope: 'other-case',
+			allowed: []
+		}
+	),
+	// Case 2 has no parties to sign: 409 to its facilitator.
+	api('POST', "draft case 1's agreement in case 2", (s) => `${agreementApi(s, c2(s))}/versions`, {
+		body: (s, me) => ({
+			...draft({ first: s.agreement.id })(s, me),
+			items: [{ ...s.agreement.items.boundary, ownerId: me.id, repeat: null }],
+			signers: []
+		}),
+		scope: 'other-case',
+		allowed: [],
+		alsoRefused: [409]
+	}),
+	api('POST', 'sign the case-1 amendment via case 2', (s) => `${agreementApi(s, c2(s))}/consents`, {
+		body: signed((s) => amendment(s).version),
+		scope: 'other-case',
+		allowed: []
+	}),
+	api(
+		'POST',
+		'check in on a case-1 item via case 2',
+		(s) => `${agreementApi(s, c2(s))}/check-ins`,
+		{
+			body: checkIn('apology'),
+			scope: 'other-case',
+			allowed: []
+		}
+	),
+	api('POST', 'pass on a case-1 check-in via case 2', (s) => checkInOf(s, 'kept', c2(s)), {
+		body: (s, me) => moreWraps(me, s.people.survivor.id),
+		scope: 'other-case',
+		allowed: []
+	}),
+	...agreementForm(
+		'approve',
+		"answer on the case-1 amendment's items via case 2",
+		answers((s) => amendment(s).version),
+		{
+			scope: 'other-case',
+			allowed: []
+		}
+	),
+	...agreementForm(
+		'choices',
+		'agreement choices via case 2',
+		() => ({ supporters: 'shown', toSupporters: 'yes' }),
+		{ scope: 'other-case', allowed: [] }
+	),
+	...agreementForm(
+		'status',
+		'mark a case-1 item done via case 2',
+		(s) => ({ itemId: s.agreement.items.apology.itemId, status: 'done' }),
+		{ scope: 'other-case', allowed: [] }
 	),
 
 	// The organization's pages.
@@ -1321,16 +1713,18 @@ function leaks(row: Row, role: Role, refused: boolean, answer: Answer): string[]
 }
 
 /**
- * Opening a case's meetings page marks the asker's own meeting news seen, by design (a plain
- * form post answers with that page too). Undone, so that alone counts as no change; anyone
- * else's news marked seen still does.
+ * Opening a case's meetings or agreement page marks the asker's own news of it seen, by design
+ * (a plain form post answers with that page too). Undone, so that alone counts as no change;
+ * anyone else's news marked seen still does.
  */
 async function unseeOwnNews(role: Role) {
 	if (role === 'signedOut') return;
-	await app.db.execute({
-		sql: 'UPDATE meeting_notices SET seen_at = NULL WHERE user_id = ? AND seen_at IS NOT NULL',
-		args: [seed.people[role].id]
-	});
+	for (const table of ['meeting_notices', 'agreement_news']) {
+		await app.db.execute({
+			sql: `UPDATE ${table} SET seen_at = NULL WHERE user_id = ? AND seen_at IS NOT NULL`,
+			args: [seed.people[role].id]
+		});
+	}
 }
 
 /** Runs every cell; returns one line per wrong cell, naming the row and the role. */
@@ -1405,6 +1799,32 @@ test('every role against every case resource: only the allowed succeed, the rest
 			'responsible',
 			meetingsOf,
 			[seed.meetings.cancelled.id, seed.polls.closed.id, String(seed.polls.closed.answeredAt)]
+		],
+		// The agreement: all of it to facilitators, each party its own answers and check-ins.
+		[
+			'lead',
+			agreementApi,
+			[
+				seed.agreement.id,
+				...Object.values(seed.agreement.items).map((i) => i.itemId),
+				...seed.agreement.versions.map((v) => v.digest),
+				...Object.values(seed.agreement.checkIns),
+				`"userId":"${seed.people.survivor.id}","decision":"approve"`
+			]
+		],
+		[
+			'survivor',
+			agreementApi,
+			[
+				seed.agreement.checkIns.passedOn,
+				`"userId":"${seed.people.survivor.id}","decision":"approve"`
+			]
+		],
+		['responsible', agreementApi, [seed.agreement.id, seed.agreement.checkIns.kept]],
+		[
+			'responsible',
+			(s) => `${envelopes(s)}?kind=agreement,check-in`,
+			[seed.objects.amendmentText.body, seed.objects.checkIn.body]
 		]
 	];
 	for (const [role, path, markers] of found) {
@@ -1426,11 +1846,20 @@ test('every role against every case resource: only the allowed succeed, the rest
 				expect(text, `${who}: ${path(seed)}`).toContain(marker);
 		}
 	}
+	for (const row of page('markers', agreementPage, rule)) {
+		const text = searched(await send(row, 'coFacilitator'));
+		const approval =
+			row.kind === 'page' ? 'userId:"%s",decision:"approve"' : '"userId":"%s","decision":"approve"';
+		for (const marker of [seed.agreement.id, approval.replace('%s', seed.people.survivor.id)])
+			expect(text, `agreement ${row.kind}`).toContain(marker);
+	}
 	const pollPage = searched(await send(page('markers', meetingsPage, rule)[1] as Row, 'lead'));
 	for (const p of [seed.polls.open, seed.polls.closed]) {
 		for (const marker of [p.id, String(p.answeredAt)]) expect(pollPage).toContain(marker);
 	}
 
+	// Opening the pages above marked some news seen: every cell starts from the seed.
+	await applySeed(app.db, seed);
 	const cells = ROWS.flatMap((row) =>
 		ROLES.map((role) => ({
 			row,
@@ -1584,6 +2013,79 @@ test("each person's meetings and polls: only their invitations, and only their o
 		const invitee = ['responsible', 'coFacilitator'].includes(role);
 		expect((await send(rsvpForm as Row, role)).status, role).toBe(invitee ? 409 : 404);
 	}
+});
+
+test("each person's view of the agreement: a survivor's answers and the check-ins only to whom they are for (API and page)", async () => {
+	await applySeed(app.db, seed);
+	const { agreement } = seed;
+	const { survivor } = seed.people;
+	type View = {
+		id: string | null;
+		versions: { version: number; approvals: { userId: string }[]; consents: unknown[] }[];
+		inForce: number | null;
+		followUp: { itemId: string; progress: unknown }[];
+		checkIns: { id: string; passedOn: string[] }[];
+		me: { mayRead: boolean };
+	};
+	const rule = { scope: 'case', allowed: AGREEMENT_MEMBERS } as const;
+	const views = async (role: Role): Promise<View[]> => {
+		const fromApi = await send(api('GET', 'agreement', agreementApi, rule), role);
+		expect(fromApi.status, role).toBe(200);
+		const data = await send(page('agreement', agreementPage, rule)[1] as Row, role);
+		expect(data.status, role).toBe(200);
+		const fromPage = (data.data?.at(-1) as { agreement: View }).agreement;
+		return [JSON.parse(fromApi.text).agreement as View, fromPage];
+	};
+	const approvalsBy = (v: View) => v.versions.map((x) => x.approvals.map((a) => a.userId));
+	const items = agreement.versions.map((v) => v.items.map(() => survivor.id));
+	const { kept, passedOn } = agreement.checkIns;
+	for (const view of [...(await views('lead')), ...(await views('coFacilitator'))]) {
+		expect(view.id).toBe(agreement.id);
+		expect(view.inForce).toBe(1);
+		expect(approvalsBy(view)).toEqual(items);
+		expect(view.checkIns.map((c) => [c.id, c.passedOn])).toEqual([
+			[passedOn, [survivor.id]],
+			[kept, []]
+		]);
+	}
+	// The survivor: her own answers; of the check-ins, only the one passed on to her.
+	for (const view of await views('survivor')) {
+		expect(approvalsBy(view)).toEqual(items);
+		expect(view.checkIns.map((c) => [c.id, c.passedOn])).toEqual([[passedOn, []]]);
+		expect(view.followUp.map((f) => f.itemId).sort()).toEqual(
+			[agreement.items.boundary.itemId, agreement.items.apology.itemId].sort()
+		);
+	}
+	// The responsible party: none of her answers (only that every item is approved), and their
+	// own check-ins without who else has them.
+	for (const view of await views('responsible')) {
+		expect(view.id).toBe(agreement.id);
+		expect(approvalsBy(view)).toEqual([[], []]);
+		expect(view.checkIns.map((c) => [c.id, c.passedOn])).toEqual([
+			[passedOn, []],
+			[kept, []]
+		]);
+		for (const f of view.followUp) expect(f.progress).not.toBeNull();
+	}
+	// The supporter: the survivor has not let her supporter read it, so there is nothing to see.
+	for (const view of await views('supporter')) {
+		expect(view).toMatchObject({
+			id: null,
+			versions: [],
+			inForce: null,
+			followUp: [],
+			checkIns: [],
+			me: { mayRead: false }
+		});
+	}
+	// Once she chooses less than every update, the check-in passed on to her is taken back.
+	const [lower] = agreementForm('choices', 'lower', () => ({ followUp: 'milestones' }), {
+		scope: 'case',
+		allowed: ['survivor']
+	}).filter((r) => r.enhanced);
+	expect((await send(lower as Row, 'survivor')).status).toBe(200);
+	for (const view of await views('survivor')) expect(view.checkIns).toEqual([]);
+	await applySeed(app.db, seed);
 });
 
 test("the home page's meeting news and polls to answer: each person's own", async () => {

@@ -16,7 +16,8 @@ import { generateToken, hashToken, sessionCookie, sessionRow } from './sessions'
  * conversation with the facilitators (the survivor's carries a letter, an attached file), the
  * survivor has an upload not sent yet, and two relays of her words to the responsible party:
  * one she approved, one proposed and waiting for her answer. Case 1 also has meetings and
- * polls (see `meetings` and `polls` in the seed).
+ * polls (see `meetings` and `polls` in the seed), and an accountability agreement in force with
+ * an amendment waiting for consents, and two check-ins (see `agreement`).
  */
 
 export const PEOPLE = [
@@ -55,6 +56,8 @@ export type SeedEnvelope = {
 	body: string;
 	/** reader id → their wrap's box. */
 	wraps: Record<string, string>;
+	/** reader id → who wrapped it for them, where that is not the author. */
+	wrappers?: Record<string, string>;
 };
 
 /** A stored string only these users may ever be sent. */
@@ -170,10 +173,12 @@ export function makeSeed(now = Date.now()) {
 	const caseMembers: (typeof t.caseMembers.$inferInsert)[] = [
 		member(lead, 'facilitator', at(20)),
 		member(co, 'facilitator', at(19)),
+		// She hears of every update of the agreement's follow-up, so check-ins may be passed on.
 		member(survivor, 'survivor', at(18), {
 			mode: 'letter',
 			jointConsent: 'no',
-			choicesAt: at(17)
+			choicesAt: at(17),
+			followUp: 'all'
 		}),
 		member(responsible, 'responsible', at(17)),
 		member(supporter, 'supporter', at(16), { supports: survivor.id }),
@@ -300,6 +305,45 @@ export function makeSeed(now = Date.now()) {
 	};
 	const closedPoll = { id: b64(22), answeredAt: at(7.8) - 1234, slots: [at(7.5), at(7)] };
 
+	// The accountability agreement of case 1, drafted by the lead. Version 1 is in force: the
+	// survivor approved each item and then by a private note (she did not choose to sign), the
+	// responsible party signed. Version 2, an amendment adding an item, waits for both: she has
+	// approved its items, neither has consented yet. Every item is the responsible party's.
+	const agreementId = b64(22);
+	/** A due day: UTC midnight, `days` from now. */
+	const dueIn = (days: number) => {
+		const t = now + days * DAY;
+		return t - (t % DAY);
+	};
+	type ItemKind = (typeof t.AGREEMENT_ITEM_KINDS)[number];
+	type Item = { itemId: string; kind: ItemKind; ownerId: string; due: number | null };
+	const item = (kind: ItemKind, due: number | null): Item => ({
+		itemId: b64(22),
+		kind,
+		ownerId: responsible.id,
+		due
+	});
+	const boundary = item('boundary', null);
+	const apology = item('apology', dueIn(10));
+	const education = item('education', dueIn(30));
+	const agreementVersions = [
+		{ version: 1, digest: bytes32(), items: [boundary, apology], createdAt: at(8) },
+		{
+			version: 2,
+			digest: bytes32(),
+			items: [boundary, { ...apology, due: dueIn(17) }, education],
+			createdAt: at(1)
+		}
+	].map((v, i, all) => ({
+		...v,
+		prevDigest: i === 0 ? null : (all[i - 1]?.digest ?? null),
+		inForceAt: v.version === 1 ? at(6) : null
+	}));
+	const signature = b64(86);
+	// Check-ins by the responsible party on the apology: one only the facilitators and its author
+	// have, one the lead passed on to the survivor (she chose every update).
+	const checkInIds = { kept: b64(22), passedOn: b64(22) };
+
 	// Readers as DESIGN §4's table allows them. The co-facilitator joined after the summary and
 	// the survivor's comment were written: nobody has wrapped those two for them yet.
 	const survivorSide = [survivor, lead, co, supporter, withdrawn];
@@ -350,7 +394,27 @@ export function makeSeed(now = Date.now()) {
 			survivor,
 			supporter
 		]),
-		case2Summary: envelope(case2.id, 'summary', 'case-summary', other, [other])
+		case2Summary: envelope(case2.id, 'summary', 'case-summary', other, [other]),
+		// The agreement's words, each version an envelope of the agreement's id: for the
+		// facilitators and both parties (the survivor has not let her supporter read it).
+		agreementText: envelope(case1.id, agreementId, 'agreement', lead, [
+			lead,
+			co,
+			survivor,
+			responsible
+		]),
+		amendmentText: {
+			...envelope(case1.id, agreementId, 'agreement', lead, [lead, co, survivor, responsible]),
+			version: 2
+		},
+		checkIn: envelope(case1.id, checkInIds.kept, 'check-in', responsible, responsibleTalk),
+		passedOnCheckIn: {
+			...envelope(case1.id, checkInIds.passedOn, 'check-in', responsible, [
+				...responsibleTalk,
+				survivor
+			]),
+			wrappers: { [survivor.id]: lead.id }
+		}
 	};
 	const envelopes = Object.values(objects);
 
@@ -499,6 +563,8 @@ export function makeSeed(now = Date.now()) {
 			event(case1.id, at(20), lead, 'stage', 'referral'),
 			event(case1.id, at(18), survivor, 'member', `${survivor.id} joined`),
 			event(case1.id, at(14), lead, 'stage', 'preparation'),
+			event(case1.id, at(8), lead, 'stage', 'agreement'),
+			event(case1.id, at(6), lead, 'stage', 'follow-up'),
 			event(case1.id, at(5), withdrawn, 'member', `${withdrawn.id} withdrawn`),
 			event(case1.id, at(2), community, 'member', `${community.id} joined`),
 			event(case2.id, at(10), other, 'stage', 'referral')
@@ -526,7 +592,7 @@ export function makeSeed(now = Date.now()) {
 				objectId: e.objectId,
 				version: e.version,
 				readerId,
-				wrapperId: e.authorId,
+				wrapperId: e.wrappers?.[readerId] ?? e.authorId,
 				box
 			}))
 		),
@@ -603,6 +669,92 @@ export function makeSeed(now = Date.now()) {
 			inUse: true,
 			createdAt: at(40),
 			updatedAt: at(40)
+		})),
+		agreements: [{ id: agreementId, caseId: case1.id, createdBy: lead.id, createdAt: at(8) }],
+		agreementVersions: agreementVersions.map((v) => ({
+			agreementId,
+			version: v.version,
+			digest: v.digest,
+			prevDigest: v.prevDigest,
+			logSeq: 5,
+			logHash: bytes32(),
+			createdBy: lead.id,
+			createdAt: v.createdAt,
+			inForceAt: v.inForceAt
+		})),
+		agreementItems: agreementVersions.flatMap((v) =>
+			v.items.map((i) => ({ agreementId, version: v.version, ...i }))
+		),
+		agreementSigners: agreementVersions.map((v) => ({
+			agreementId,
+			version: v.version,
+			userId: responsible.id,
+			role: 'responsible' as const,
+			fp: responsible.fp
+		})),
+		agreementConsents: [
+			{
+				agreementId,
+				version: 1,
+				userId: survivor.id,
+				role: 'survivor' as const,
+				method: 'note' as const,
+				decision: 'approve' as const,
+				signature: null,
+				at: at(6)
+			},
+			{
+				agreementId,
+				version: 1,
+				userId: responsible.id,
+				role: 'responsible' as const,
+				method: 'signature' as const,
+				decision: 'approve' as const,
+				signature,
+				at: at(6.5)
+			}
+		],
+		itemApprovals: agreementVersions.flatMap((v) =>
+			v.items.map((i) => ({
+				agreementId,
+				version: v.version,
+				itemId: i.itemId,
+				userId: survivor.id,
+				decision: 'approve' as const,
+				at: v.version === 1 ? at(7) : at(0.5)
+			}))
+		),
+		checkIns: (
+			[
+				[checkInIds.passedOn, at(4)],
+				[checkInIds.kept, at(3)]
+			] as const
+		).map(([id, createdAt]) => ({
+			id,
+			caseId: case1.id,
+			agreementId,
+			itemId: apology.itemId,
+			authorId: responsible.id,
+			createdAt
+		})),
+		// Unseen news (content-free): opening the agreement page marks one's own seen.
+		agreementNews: (
+			[
+				[survivor, 'in_force', 'milestone', null, at(6)],
+				[responsible, 'in_force', 'review', null, at(6)],
+				[survivor, 'review', 'review', null, at(1)],
+				[responsible, 'review', 'review', null, at(1)],
+				[lead, 'check_in', 'review', apology.itemId, at(3)],
+				[co, 'check_in', 'review', apology.itemId, at(3)]
+			] as const
+		).map(([p, kind, level, itemId, createdAt], i) => ({
+			id: i + 1,
+			caseId: case1.id,
+			userId: p.id,
+			kind,
+			level,
+			itemId,
+			createdAt
 		}))
 	};
 
@@ -644,7 +796,24 @@ export function makeSeed(now = Date.now()) {
 		).map(([value, invited]) => ({
 			value,
 			readers: [lead.id, co.id, ...invited.map((p) => p.id)]
-		}))
+		})),
+		// The agreement (its id, items, digests and signature) reaches only those its words are
+		// wrapped for: a supporter only if their party lets them, the community never.
+		...[
+			agreementId,
+			...[boundary, apology, education].map((i) => i.itemId),
+			...agreementVersions.map((v) => v.digest),
+			signature
+		].map((value) => ({ value, readers: Object.keys(objects.agreementText.wraps) })),
+		// A check-in: its author, the facilitators, and a survivor it was passed on to.
+		{ value: checkInIds.kept, readers: Object.keys(objects.checkIn.wraps) },
+		{ value: checkInIds.passedOn, readers: Object.keys(objects.passedOnCheckIn.wraps) },
+		// A survivor's answer on each item goes to the facilitators and to her only (as JSON, and
+		// as a page writes it in script).
+		...[
+			`"userId":"${survivor.id}","decision":"approve"`,
+			`userId:"${survivor.id}",decision:"approve"`
+		].map((value) => ({ value, readers: [lead.id, co.id, survivor.id] }))
 	];
 
 	return {
@@ -678,6 +847,18 @@ export function makeSeed(now = Date.now()) {
 		meetings: { zone, preparation, readiness, cancelled },
 		/** An open poll (lead, survivor, supporter; she answered) and a closed one. */
 		polls: { open: openPoll, closed: closedPoll },
+		/**
+		 * Case 1's agreement: version 1 in force (items: a boundary with no day, an apology due in
+		 * ten days), version 2 adding an education item, waiting for the survivor's note and the
+		 * responsible party's signature (she approved its items). Two check-ins on the apology by
+		 * the responsible party, one passed on to the survivor.
+		 */
+		agreement: {
+			id: agreementId,
+			items: { boundary, apology, education },
+			versions: agreementVersions,
+			checkIns: checkInIds
+		},
 		/** Ids nothing uses yet, for requests that create something. */
 		fresh: {
 			caseId: b64(22),
@@ -736,7 +917,15 @@ export async function applySeed(db: Client, seed: Seed) {
 		orm.insert(t.pollSlots).values(r.pollSlots),
 		orm.insert(t.pollInvitees).values(r.pollInvitees),
 		orm.insert(t.pollAnswers).values(r.pollAnswers),
-		orm.insert(t.meetingNotices).values(r.meetingNotices)
+		orm.insert(t.meetingNotices).values(r.meetingNotices),
+		orm.insert(t.agreements).values(r.agreements),
+		orm.insert(t.agreementVersions).values(r.agreementVersions),
+		orm.insert(t.agreementItems).values(r.agreementItems),
+		orm.insert(t.agreementSigners).values(r.agreementSigners),
+		orm.insert(t.agreementConsents).values(r.agreementConsents),
+		orm.insert(t.itemApprovals).values(r.itemApprovals),
+		orm.insert(t.checkIns).values(r.checkIns),
+		orm.insert(t.agreementNews).values(r.agreementNews)
 	]);
 }
 
