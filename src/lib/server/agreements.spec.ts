@@ -643,15 +643,25 @@ describe('bad drafts are refused in words, and nothing is half-written', () => {
 			400,
 			'item_owner_not_allowed'
 		);
-		// A facilitator or community member may own an item; with nobody to sign it still fails.
+		// A community member cannot own an item (they could never report on it in a check-in).
 		await refused(
 			async () =>
 				draftVersion(
 					c.lead.id,
 					c.caseId,
-					await versionInput(c, 1, {
-						items: [item(APOLOGY, c.lead), item(TALK, c.community)]
-					}),
+					await versionInput(c, 1, { items: [item(TALK, c.community)] }),
+					T
+				),
+			400,
+			'item_owner_not_allowed'
+		);
+		// A facilitator may own an item; with nobody to sign it still fails.
+		await refused(
+			async () =>
+				draftVersion(
+					c.lead.id,
+					c.caseId,
+					await versionInput(c, 1, { items: [item(APOLOGY, c.lead)] }),
 					T
 				),
 			409,
@@ -1035,17 +1045,26 @@ describe('check-ins', () => {
 		});
 	});
 
+	test('a check-in on an item someone else owns is refused, and nothing is written', async () => {
+		const c = await newCase();
+		const items = [...itemsOf(c), item(TALK, c.lead, { kind: 'custom' })];
+		await bringIntoForce(c, 1, items);
+		await refused(
+			() => postCheckIn(c.responsible.id, c.caseId, checkIn(TALK, c.responsible, [c.lead]), T),
+			403,
+			'agreement_not_your_item'
+		);
+		// The facilitator who owns it may report on it.
+		await postCheckIn(c.lead.id, c.caseId, checkIn(TALK, c.lead, []), T);
+	});
+
 	test('someone else’s item, an unknown item, and readers a check-in may not have are refused', async () => {
 		const c = await newCase();
 		await bringIntoForce(c);
 		await setAgreementChoices(c.survivor.id, c.caseId, { followUp: 'all' }, T);
 		const post = (u: User, input: CheckInInput) => () => postCheckIn(u.id, c.caseId, input, T);
-		await refused(
-			post(c.community, checkIn(APOLOGY, c.community, [c.lead])),
-			403,
-			'agreement_not_your_item'
-		);
-		for (const u of [c.survivor, c.supporter]) {
+		// Only responsible parties and facilitators write check-ins at all.
+		for (const u of [c.survivor, c.supporter, c.community]) {
 			await refused(post(u, checkIn(APOLOGY, u, [c.lead])), 403, 'forbidden');
 		}
 		await refused(

@@ -44,8 +44,11 @@ type Member = Roster extends Map<string, infer M> ? M : never;
 
 const PRESENT = new Set(['active', 'paused']);
 const present = (m: Member | undefined) => !!m && PRESENT.has(m.status);
-/** Who may own an item: the person who does it, or a facilitator who arranges it. */
-const OWNER_ROLES = new Set(['responsible', 'facilitator', 'community']);
+/**
+ * Who may own an item: the responsible party who does it, or a facilitator who arranges it.
+ * Only they may write check-ins (DESIGN §4), so an item's owner can always report on it.
+ */
+const OWNER_ROLES = new Set(['responsible', 'facilitator']);
 /** Stages before the agreement: drafting one moves the case on to it, never back. */
 const BEFORE_AGREEMENT = new Set<Stage>(['referral', 'preparation', 'circle']);
 
@@ -528,12 +531,7 @@ export async function postCheckIn(
 	now = Date.now()
 ) {
 	await write(async (tx) => {
-		const access = await caseAccess(
-			actorId,
-			caseId,
-			['responsible', 'facilitator', 'community'],
-			tx
-		);
+		const access = await caseAccess(actorId, caseId, ['responsible', 'facilitator'], tx);
 		await checkOpen(tx, caseId);
 		const { agreement, items } = await inForceOf(tx, caseId);
 		const item = items.find((i) => i.itemId === input.itemId);
