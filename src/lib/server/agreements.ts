@@ -18,7 +18,9 @@ import {
 } from './db/schema';
 import { caseAccess, facilitatorAccess, rosterIn } from './case-access';
 import { addCaseWrapsIn, putCaseEnvelopeIn } from './case-envelopes';
-import { CLOSED_STAGES, currentStageIn } from './cases';
+import { currentStageIn } from './cases';
+// A closed or withdrawn case takes nothing new, as for meetings.
+import { checkOpen } from './meetings';
 import { auditIn } from './audit';
 import { Problem } from './problem';
 import type { Stage } from './validation/cases';
@@ -51,13 +53,6 @@ const present = (m: Member | undefined) => !!m && PRESENT.has(m.status);
 const OWNER_ROLES = new Set(['responsible', 'facilitator']);
 /** Stages before the agreement: drafting one moves the case on to it, never back. */
 const BEFORE_AGREEMENT = new Set<Stage>(['referral', 'preparation', 'circle']);
-
-/** A closed or withdrawn case takes nothing new. */
-async function checkOpen(tx: Tx, caseId: string) {
-	if (CLOSED_STAGES.includes(await currentStageIn(tx, caseId))) {
-		throw new Problem(409, 'case_closed');
-	}
-}
 
 async function moveStage(tx: Tx, caseId: string, from: Set<Stage>, to: Stage, now: number) {
 	if (!from.has(await currentStageIn(tx, caseId))) return;
