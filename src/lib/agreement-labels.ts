@@ -35,16 +35,8 @@ const FOLLOW_UP: Record<FollowUp, () => string> = {
 export const followUpLabel = (f: FollowUp) => FOLLOW_UP[f]();
 export const FOLLOW_UP_NAMES = Object.keys(FOLLOW_UP) as FollowUp[];
 
-const OUTCOMES = {
-	completed: m.outcome_completed,
-	partial: m.outcome_partial,
-	ended: m.outcome_ended,
-	withdrawn: m.outcome_withdrawn
-};
-export type OutcomeName = keyof typeof OUTCOMES;
-export const OUTCOME_NAMES = Object.keys(OUTCOMES) as OutcomeName[];
-export const outcomeLabel = (o: string | null) =>
-	o && o in OUTCOMES ? OUTCOMES[o as OutcomeName]() : m.outcome_none();
+// Outcomes live apart: the case page needs them without every agreement label.
+export { OUTCOME_NAMES, outcomeLabel, type OutcomeName } from './outcome-labels';
 
 const TAMPERED: Record<string, () => string> = {
 	missing: m.agreement_tampered_missing,
