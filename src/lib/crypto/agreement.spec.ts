@@ -162,6 +162,25 @@ describe('signConsent / verifyConsent', () => {
 		expect(await codeOf(() => verifyConsent(d, c, cast.rio.signPk))).toBe('bad_signature');
 	});
 
+	it('fails on one changed byte: of the signature, or of anything D covers', async () => {
+		const d = await agreementDigest(draft);
+		const c = await consent(cast.sam, 'survivor', 'approve');
+		for (let i = 0; i < 64; i += 9) {
+			const sig = c.signature.slice();
+			sig[i]! ^= 0x01;
+			const changed = { ...c, signature: sig };
+			expect(await codeOf(() => verifyConsent(d, changed, cast.sam.signPk))).toBe('bad_signature');
+		}
+		const text = draft.textBodyHash.slice();
+		text[31]! ^= 0x80;
+		const otherText = await agreementDigest({ ...draft, textBodyHash: text });
+		expect(await codeOf(() => verifyConsent(otherText, c, cast.sam.signPk))).toBe('bad_signature');
+		// Someone D does not name signs a valid consent: it counts for nothing.
+		const kit = { ...(await consent(cast.kit, 'survivor', 'approve')), userId: 'sam' };
+		const rio = await consent(cast.rio, 'responsible', 'approve');
+		expect(await agreementInForce(draft, signers, [kit, rio])).toBe(false);
+	});
+
 	it('refuses a non-canonical signature (S + L), which lax verifiers accept', async () => {
 		const d = await agreementDigest(draft);
 		const c = await consent(cast.sam, 'survivor', 'approve');
