@@ -188,9 +188,14 @@ test('invites: withdrawn links stop working; a closed case takes nobody new; out
 	).toBeVisible();
 
 	const link = await inviteLink(lead, 'Responsible party');
-	await lead.getByLabel('Stage of the case').selectOption({ label: 'Closed' });
-	await lead.getByRole('button', { name: 'Save the stage' }).click();
-	await expect(lead.getByText('The stage was saved.')).toBeVisible();
+	// Closing takes an outcome, and says when everything in the case will be deleted.
+	await lead.getByText('Close the case', { exact: true }).first().click();
+	await lead.getByLabel('Ended without completion', { exact: true }).check();
+	await lead.getByLabel(/I understand everything in this case will be deleted on/).check();
+	await lead.getByRole('button', { name: 'Close the case' }).click();
+	await expect(
+		lead.getByText(/Closed: Ended without completion\. Everything in this case/)
+	).toBeVisible();
 	await stranger.goto(link);
 	await stranger.getByLabel('Your name here').fill('Oak');
 	await stranger.getByRole('button', { name: 'Create passkey' }).click();
