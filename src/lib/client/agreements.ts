@@ -7,7 +7,6 @@ import {
 } from '$lib/crypto/agreement';
 import { equalBytes, fromBase64url, toBase64url, wipe } from '$lib/crypto/bytes';
 import { entryHash } from '$lib/crypto/case-log-entry';
-import { addReaders } from '$lib/crypto/envelope';
 import { fingerprint } from '$lib/crypto/identity';
 import { randomId } from '$lib/crypto/primitives';
 import type { AgreementView, VersionView } from '$lib/agreement-types';
@@ -19,7 +18,6 @@ import {
 	fromJsonBody,
 	getCaseObject,
 	jsonBody,
-	keysOf,
 	listCaseObjects,
 	logFacilitators,
 	openCaseObject,
@@ -432,18 +430,8 @@ export async function loadCheckIns(ctx: CaseContext, view: AgreementView): Promi
 
 /** A facilitator passes a check-in on to these survivors (who chose every update). */
 export async function passOn(ctx: CaseContext, checkIn: CheckIn, survivorIds: string[]) {
-	const missing = survivorIds.filter((id) => !checkIn.row.readers.includes(id));
-	if (missing.length === 0) return;
-	const opened = await openCaseObject(ctx, checkIn.row);
-	try {
-		const wraps = addReaders(opened, ctx.me, ctx.membership, keysOf(ctx, missing));
-		await postJson(`/api/cases/${ctx.caseId}/agreement/check-ins/${checkIn.id}`, {
-			version: checkIn.row.version,
-			wraps: wraps.map((w) => ({ reader: w.reader, wrapper: w.wrapper, box: toBase64url(w.box) }))
-		});
-	} finally {
-		wipe(opened.contentKey);
-	}
+	const url = `/api/cases/${ctx.caseId}/agreement/check-ins/${checkIn.id}`;
+	await addCaseReaders(ctx, checkIn.row, survivorIds, url);
 }
 
 /**

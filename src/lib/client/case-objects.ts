@@ -212,7 +212,9 @@ export async function shareWithFacilitators(ctx: CaseContext): Promise<number> {
 export async function addCaseReaders(
 	ctx: CaseContext,
 	row: StoredCaseObject,
-	readers: string[]
+	readers: string[],
+	/** Where the wraps go: the object's own endpoint unless a workflow has one (a check-in). */
+	url = `/api/cases/${ctx.caseId}/envelopes/${row.objectId}/wraps`
 ): Promise<number> {
 	const missing = readers.filter((id) => !row.readers.includes(id));
 	if (missing.length === 0) return 0;
@@ -220,7 +222,7 @@ export async function addCaseReaders(
 	try {
 		const wraps = addReaders(opened, ctx.me, ctx.membership, keysOf(ctx, missing));
 		if (wraps.length === 0) return 0;
-		await postJson(`/api/cases/${ctx.caseId}/envelopes/${row.objectId}/wraps`, {
+		await postJson(url, {
 			version: row.version,
 			wraps: wraps.map((w) => ({ reader: w.reader, wrapper: w.wrapper, box: toBase64url(w.box) }))
 		});

@@ -188,7 +188,7 @@ export async function agreementFor(
 
 	const statuses = await latestStatuses(db, id);
 	const choice = role === 'survivor' ? (access.member.followUp ?? 'unset') : null;
-	const checkInRows = await checkInsFor(db, userId, caseId, role);
+	const checkInRows = await checkInsFor(db, userId, caseId, role, roster);
 	const counts = new Map<string, number>();
 	for (const c of await db.select().from(checkIns).where(eq(checkIns.agreementId, id))) {
 		counts.set(c.itemId, (counts.get(c.itemId) ?? 0) + 1);
@@ -215,7 +215,13 @@ export async function agreementFor(
 }
 
 /** Check-ins whose words this person holds a wrap for, with who they were passed on to. */
-async function checkInsFor(db: Db, userId: string, caseId: string, role: string) {
+async function checkInsFor(
+	db: Db,
+	userId: string,
+	caseId: string,
+	role: string,
+	roster: Awaited<ReturnType<typeof rosterIn>>
+) {
 	const rows = await db
 		.select()
 		.from(checkIns)
@@ -234,7 +240,6 @@ async function checkInsFor(db: Db, userId: string, caseId: string, role: string)
 				)
 			)
 		);
-	const roster = await rosterIn(db, caseId);
 	return rows
 		.filter((r) => wraps.some((w) => w.objectId === r.id && w.readerId === userId))
 		.map((r) => ({

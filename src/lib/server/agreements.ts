@@ -8,6 +8,7 @@ import {
 	agreements,
 	agreementSigners,
 	agreementVersions,
+	caseEnvelopes,
 	caseEvents,
 	caseMembers,
 	cases,
@@ -624,6 +625,7 @@ export async function setAgreementChoices(
 	});
 }
 
+/** Takes away these readers' wraps of every object of one kind in the case. */
 async function dropWraps(
 	tx: Tx,
 	caseId: string,
@@ -631,11 +633,10 @@ async function dropWraps(
 	kind: 'check-in' | 'agreement'
 ) {
 	if (readers.length === 0) return;
-	const table = kind === 'check-in' ? checkIns : agreements;
-	const objects =
-		kind === 'check-in'
-			? tx.select({ id: checkIns.id }).from(checkIns).where(eq(checkIns.caseId, caseId))
-			: tx.select({ id: table.id }).from(agreements).where(eq(agreements.caseId, caseId));
+	const objects = tx
+		.select({ id: caseEnvelopes.objectId })
+		.from(caseEnvelopes)
+		.where(and(eq(caseEnvelopes.caseId, caseId), eq(caseEnvelopes.kind, kind)));
 	await tx
 		.delete(caseWraps)
 		.where(
