@@ -19,7 +19,8 @@ import { caseAccess, rosterIn } from './case-access';
 import type { AgreementView, FollowUpItem, ItemView, VersionView } from '$lib/agreement-types';
 
 export type { AgreementView, FollowUpItem, ItemView, VersionView };
-import { deleteAtOf, requiredSigners, type FollowUp, type ItemStatus } from './agreements';
+import { caseDeleteAt, retentionPolicy } from './retention';
+import { requiredSigners, type FollowUp, type ItemStatus } from './agreements';
 import { mayReadKind } from './case-envelopes';
 
 /**
@@ -116,7 +117,7 @@ export async function agreementFor(
 			? {
 					outcome: caseRow.outcome,
 					closedAt: caseRow.closedAt,
-					deleteAt: deleteAtOf(caseRow.closedAt)
+					deleteAt: caseDeleteAt(caseRow.closedAt, await retentionPolicy())
 				}
 			: null
 	};

@@ -1,3 +1,4 @@
+import { RETENTION_DEFAULTS } from './retention';
 import { describe, expect, test } from 'vitest';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { getDb } from './db';
@@ -6,7 +7,6 @@ import {
 	approveItems,
 	closeCase,
 	consent,
-	CLOSED_CASE_DAYS,
 	draftVersion,
 	passOnCheckIn,
 	postCheckIn,
@@ -1521,9 +1521,9 @@ describe('closing a case', () => {
 
 		const at = T + DAY_MS;
 		expect(await closeCase(c.lead.id, c.caseId, 'completed', at)).toEqual({
-			deleteAt: at + CLOSED_CASE_DAYS * DAY_MS
+			deleteAt: at + RETENTION_DEFAULTS.closedCaseDays * DAY_MS
 		});
-		expect(CLOSED_CASE_DAYS).toBe(30);
+		expect(RETENTION_DEFAULTS.closedCaseDays).toBe(30);
 		const [row] = await getDb().select().from(cases).where(eq(cases.id, c.caseId));
 		expect(row).toMatchObject({ outcome: 'completed', closedAt: at });
 		expect(await stageOf(c)).toBe('closed');

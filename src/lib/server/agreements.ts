@@ -23,6 +23,7 @@ import { currentStageIn } from './cases';
 // A closed or withdrawn case takes nothing new, as for meetings.
 import { checkOpen } from './meetings';
 import { auditIn } from './audit';
+import { caseDeleteAt, retentionPolicy } from './retention';
 import { Problem } from './problem';
 import type { Stage } from './validation/cases';
 import type {
@@ -648,11 +649,10 @@ async function dropWraps(
 		);
 }
 
-export const CLOSED_CASE_DAYS = 30;
-
 /**
  * Facilitators close a case with its outcome. That starts the retention clock: everything in
- * the case is deleted `CLOSED_CASE_DAYS` later, which every member is told.
+ * the case is deleted after the retention policy's window for closed cases, which every member
+ * is told.
  */
 export async function closeCase(
 	actorId: string,
@@ -678,10 +678,8 @@ export async function closeCase(
 			const survivors = idsOf(roster, (m) => m.role === 'survivor');
 			await news(tx, caseId, survivors, 'closed', 'completion', now);
 		}
-		return { deleteAt: deleteAtOf(now) };
+		return { deleteAt: caseDeleteAt(now, await retentionPolicy(tx)) };
 	});
 }
-
-export const deleteAtOf = (closedAt: number) => closedAt + CLOSED_CASE_DAYS * 86_400_000;
 
 export type { Repeat };

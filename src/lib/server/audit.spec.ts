@@ -17,7 +17,9 @@ describe('audit events', () => {
 			'actor_id',
 			'action',
 			'object_type',
-			'object_id'
+			'object_id',
+			'case_id',
+			'subject_id'
 		]);
 	});
 

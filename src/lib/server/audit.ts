@@ -48,7 +48,14 @@ export type AuditAction =
 	| 'agreement.drafted'
 	| 'agreement.signed'
 	| 'agreement.item_marked'
-	| 'case.closed';
+	| 'case.closed'
+	| 'input.created'
+	| 'input.fetched'
+	| 'readers.added'
+	| 'account.deleted'
+	| 'retention.changed'
+	| 'purge.ran'
+	| 'backup.made';
 
 export type AuditEntry = {
 	actorId: string | null;
@@ -63,8 +70,15 @@ export type AuditEntry = {
 		| 'template'
 		| 'meeting'
 		| 'poll'
-		| 'agreement';
+		| 'agreement'
+		| 'input'
+		| 'envelope'
+		| 'retention';
 	objectId?: string | null;
+	/** The case the object belongs to; a `case` object is its own. Its events go with it. */
+	caseId?: string | null;
+	/** Whose content or account the object is, when that is not the actor. */
+	subjectId?: string | null;
 };
 
 // Who, what, which object, when: never an IP, a user agent or any content.
@@ -74,7 +88,9 @@ function row(entry: AuditEntry, at: number) {
 		actorId: entry.actorId,
 		action: entry.action,
 		objectType: entry.objectType ?? null,
-		objectId: entry.objectId ?? null
+		objectId: entry.objectId ?? null,
+		caseId: entry.caseId ?? (entry.objectType === 'case' ? (entry.objectId ?? null) : null),
+		subjectId: entry.subjectId ?? null
 	};
 }
 

@@ -14,7 +14,8 @@ import {
 	links
 } from './db/schema';
 import { caseView, handOverLead, listCasesFor, openCase, setStage } from './cases';
-import { CLOSED_CASE_DAYS, closeCase } from './agreements';
+import { closeCase } from './agreements';
+import { RETENTION_DEFAULTS } from './retention';
 import {
 	addCaseWraps,
 	getCaseEnvelope,
@@ -530,7 +531,7 @@ describe('stages, leads and people leaving', () => {
 		const survivor = await member(lead, caseId, 'survivor');
 		expect(await caseView(survivor.id, caseId)).toMatchObject({ outcome: null, closedAt: null });
 		const { deleteAt } = await closeCase(lead.id, caseId, 'partial', T + 1);
-		expect(deleteAt).toBe(T + 1 + CLOSED_CASE_DAYS * 24 * 3_600_000);
+		expect(deleteAt).toBe(T + 1 + RETENTION_DEFAULTS.closedCaseDays * 24 * 3_600_000);
 		for (const u of [lead, survivor]) {
 			expect(await caseView(u.id, caseId)).toMatchObject({
 				stage: 'closed',

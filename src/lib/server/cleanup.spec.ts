@@ -5,7 +5,8 @@ import { createSession } from './auth/session';
 import { consumeRateLimit } from './auth/rate-limit';
 import { config } from './config';
 import { createDeviceLink, LINK_LIFETIME_MS } from './links';
-import { deleteExpired, startCleanupTimer } from './cleanup';
+import { deleteExpired } from './cleanup';
+import { startPurgeTimer } from './purge';
 import { insertUser, useTestDb } from './test-db';
 
 useTestDb();
@@ -43,12 +44,12 @@ describe('cleanup', () => {
 		expect(await getDb().select().from(rateLimits)).toEqual([]);
 	});
 
-	// Runs last: it closes the database to make the timed cleanup fail.
-	test('a failed timed cleanup is logged without its message', async () => {
+	// Runs last: it closes the database to make the timed purge fail.
+	test('a failed timed purge is logged without its message', async () => {
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		vi.useFakeTimers();
 		try {
-			startCleanupTimer(1000);
+			startPurgeTimer(1000);
 			await closeDb();
 			await vi.advanceTimersByTimeAsync(1000);
 		} finally {
@@ -56,7 +57,7 @@ describe('cleanup', () => {
 		}
 		await vi.waitFor(() => expect(logged).toHaveBeenCalled());
 		const text = logged.mock.calls.flat().map(String).join(' ');
-		expect(text).toContain('cleanup failed');
+		expect(text).toContain('purge failed');
 		expect(text).not.toContain('not open');
 		logged.mockRestore();
 	});

@@ -7,11 +7,13 @@ import { auditIn } from './audit';
 import { Problem } from './problem';
 import { linkToken } from './validation/webauthn';
 import { saveHandoverIn } from './keys';
+import { DAY, retentionPolicy } from './retention';
 import type { HandoverWrap } from './validation/keys';
 
 export type LinkKind = Link['kind'];
 
 const HOUR = 3_600_000;
+// Invites (facilitator, case) follow the retention policy's window instead; these are the defaults.
 export const LINK_LIFETIME_MS: Record<LinkKind, number> = {
 	setup: 24 * HOUR,
 	facilitator: 7 * 24 * HOUR,
@@ -36,7 +38,12 @@ export async function insertLink(
 	id = generateId()
 ) {
 	const token = generateToken(20);
-	const expiresAt = now + LINK_LIFETIME_MS[kind];
+	// An invite lives as long as the retention policy keeps an unused invite.
+	const lifetime =
+		kind === 'facilitator' || kind === 'case'
+			? (await retentionPolicy(tx)).inviteDays * DAY
+			: LINK_LIFETIME_MS[kind];
+	const expiresAt = now + lifetime;
 	await tx.insert(links).values({
 		id,
 		tokenHash: hashToken(token),

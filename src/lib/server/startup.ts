@@ -1,7 +1,7 @@
 import { openDb } from './db';
 import { config } from './config';
 import { createSetupLinkIfNeeded } from './links';
-import { startCleanupTimer } from './cleanup';
+import { startPurgeTimer } from './purge';
 import { ensureDefaultTemplates } from './templates';
 
 let started: Promise<void> | undefined;
@@ -21,7 +21,7 @@ export function startup() {
 				`\nCirclekeeper has no admin yet. Open this link within 24 hours to create the first admin:\n\n  ${config().origin}${setup.path}\n`
 			);
 		}
-		startCleanupTimer();
+		startPurgeTimer();
 	})();
 	return started;
 }

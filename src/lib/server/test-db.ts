@@ -30,6 +30,7 @@ export async function insertUser(fields: Partial<User> = {}): Promise<User> {
 		status: 'active',
 		createdAt: Date.now(),
 		deactivatedAt: null,
+		orphanedAt: null,
 		...fields
 	};
 	await getDb().insert(users).values(user);

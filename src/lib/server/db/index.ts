@@ -71,3 +71,26 @@ export function write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 	queue = result.catch(() => undefined);
 	return result;
 }
+
+/**
+ * Copies the WAL back into the database file and truncates it, so pages a purge overwrote do
+ * not live on in the WAL. Queued with the writers; a no-op on a libsql server, which manages its
+ * own storage. Returns whether every frame was checkpointed (a long reader can hold some back).
+ */
+export function checkpoint(): Promise<boolean | null> {
+	const run = async () => {
+		if (!state?.file) return null;
+		const result = await state.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+		const row = result.rows[0];
+		// busy, log frames, checkpointed frames: complete when not busy and every frame moved.
+		return !!row && Number(row[0]) === 0 && Number(row[1]) === Number(row[2]);
+	};
+	const result = queue.then(run, run);
+	queue = result.catch(() => undefined);
+	return result;
+}
+
+/** Whether the database is an embedded file (secure_delete, checkpoints and VACUUM INTO work). */
+export function isFileDb(): boolean {
+	return config().databaseUrl.startsWith('file:');
+}

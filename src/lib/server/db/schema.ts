@@ -23,11 +23,14 @@ export const users = sqliteTable('users', {
 	id: text('id').primaryKey(),
 	displayName: text('display_name').notNull(),
 	orgRole: text('org_role', { enum: ['admin', 'facilitator'] }),
-	status: text('status', { enum: ['active', 'deactivated'] })
+	status: text('status', { enum: ['active', 'deactivated', 'deleted'] })
 		.notNull()
 		.default('active'),
 	createdAt: integer('created_at').notNull(),
-	deactivatedAt: integer('deactivated_at')
+	deactivatedAt: integer('deactivated_at'),
+	// A participant with no case left: when their last case was purged. The account goes after
+	// the retention policy's window (DESIGN §6); joining a case again clears it.
+	orphanedAt: integer('orphaned_at')
 });
 
 export const passkeys = sqliteTable(
@@ -133,10 +136,30 @@ export const auditEvents = sqliteTable(
 		actorId: text('actor_id'),
 		action: text('action').notNull(),
 		objectType: text('object_type'),
-		objectId: text('object_id')
+		objectId: text('object_id'),
+		// The case the event belongs to: purging the case deletes its events with it. Events
+		// with none follow the audit window of the retention policy.
+		caseId: text('case_id').references(() => cases.id, { onDelete: 'cascade' }),
+		// Whose content or account the object is (e.g. the author of an input someone fetched),
+		// so each person can see what happened to what is theirs.
+		subjectId: text('subject_id')
 	},
-	(t) => [index('audit_at_idx').on(t.at), index('audit_actor_idx').on(t.actorId)]
+	(t) => [
+		index('audit_at_idx').on(t.at),
+		index('audit_actor_idx').on(t.actorId),
+		index('audit_case_idx').on(t.caseId, t.at),
+		index('audit_subject_idx').on(t.subjectId, t.at)
+	]
 );
+
+/**
+ * What is kept after cases are purged: counters only (per outcome, furthest stage and length),
+ * never an id, a date or anything that could point back to one case.
+ */
+export const programStats = sqliteTable('program_stats', {
+	key: text('key').primaryKey(),
+	count: integer('count').notNull()
+});
 
 /** A person's public keys. The secret halves exist only wrapped (key_wraps) and in browsers. */
 export const identities = sqliteTable('identities', {

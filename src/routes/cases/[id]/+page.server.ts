@@ -4,7 +4,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { actionPathId, pageProblem, pathId } from '$lib/server/api';
 import { caseView, handOverLead, setStage } from '$lib/server/cases';
-import { closeCase, deleteAtOf } from '$lib/server/agreements';
+import { closeCase } from '$lib/server/agreements';
+import { caseDeleteAt, retentionPolicy } from '$lib/server/retention';
 import { listCaseInvites, revokeCaseInvite } from '$lib/server/case-invites';
 import { attempt, parseForm } from '$lib/server/forms';
 import {
@@ -28,12 +29,13 @@ export const load: PageServerLoad = async (event) => {
 		const view = await caseView(user.id, caseId);
 		const facilitator = view.me.role === 'facilitator';
 		const now = Date.now();
+		const policy = await retentionPolicy();
 		return {
 			userId: user.id,
 			view,
-			deleteAt: view.closedAt === null ? null : deleteAtOf(view.closedAt),
+			deleteAt: view.closedAt === null ? null : caseDeleteAt(view.closedAt, policy),
 			// Shown before a facilitator closes the case: when everything would be deleted.
-			deleteIfClosedNow: facilitator ? deleteAtOf(now) : null,
+			deleteIfClosedNow: facilitator ? caseDeleteAt(now, policy) : null,
 			invites: facilitator ? await listCaseInvites(user.id, caseId) : [],
 			notices: facilitator ? await openNotices(user.id, caseId) : [],
 			mySignals: facilitator ? [] : await mySignals(user.id, caseId),
