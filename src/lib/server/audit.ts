@@ -1,4 +1,4 @@
-import { desc, eq, lt } from 'drizzle-orm';
+import { desc, eq, lt, or } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
 import { auditEvents } from './db/schema';
 
@@ -108,6 +108,26 @@ export async function listAuditForActor(actorId: string, limit = 50) {
 		.select()
 		.from(auditEvents)
 		.where(eq(auditEvents.actorId, actorId))
+		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
+		.limit(limit);
+}
+
+/** What a person did, and what others did to what is theirs (e.g. fetched their input). */
+export async function listAuditAbout(userId: string, limit = 200) {
+	return getDb()
+		.select()
+		.from(auditEvents)
+		.where(or(eq(auditEvents.actorId, userId), eq(auditEvents.subjectId, userId)))
+		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
+		.limit(limit);
+}
+
+/** A case's events, for its facilitators (the caller checks that they are). */
+export async function listCaseAudit(caseId: string, limit = 500) {
+	return getDb()
+		.select()
+		.from(auditEvents)
+		.where(eq(auditEvents.caseId, caseId))
 		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
 		.limit(limit);
 }
