@@ -41,8 +41,14 @@ export default ts.config(
 		}
 	},
 	{
-		// The server stores ciphertext and checks shapes; it never imports secret-key code.
-		files: ['src/lib/server/**/*.ts', 'src/routes/**/+server.ts', 'src/routes/**/+*.server.ts'],
+		// The server (and its command-line tools) stores ciphertext and checks shapes; it never
+		// imports secret-key code.
+		files: [
+			'src/lib/server/**/*.ts',
+			'src/routes/**/+server.ts',
+			'src/routes/**/+*.server.ts',
+			'src/tools/**/*.ts'
+		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: ['$lib/crypto/*', '$lib/client/*'] }]
 		}

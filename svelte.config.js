@@ -6,6 +6,13 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// svelte-check covers the command-line tools' build config too (src/tools is in already).
+		typescript: {
+			config: (tsconfig) => ({
+				...tsconfig,
+				include: [...tsconfig.include, '../vite.tools.config.ts']
+			})
+		},
 		// Strict CSP: SvelteKit adds a nonce (dynamic pages) or hashes (prerendered) for its
 		// own bootstrap script, so no 'unsafe-inline' is ever needed. No third-party origin.
 		csp: {

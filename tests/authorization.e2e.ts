@@ -188,6 +188,13 @@ const newPoll = (s: Seed, me: SeedPerson) => ({
 	slots: [8, 9].map((days) => hourIn(s, days).startsAt),
 	invitees: [me.id, s.people.survivor.id]
 });
+/** A retention policy within its bounds, shorter than the defaults. */
+const retention = () => ({
+	closedCaseDays: '20',
+	inviteDays: '5',
+	orphanDays: '10',
+	auditDays: '90'
+});
 const rsvp = () => ({ action: 'answer', rsvp: 'attending' });
 const move = (s: Seed) => ({ action: 'move', ...hourIn(s, 5) });
 const cancel = () => ({ action: 'cancel' });
@@ -1551,6 +1558,17 @@ const ROWS: Row[] = [
 		}),
 		{ scope: 'app', allowed: ['admin'] }
 	),
+	// Retention: the policy an admin sets, its preview (which saves nothing), and statistics.
+	...page('retention page', () => '/admin/retention', { scope: 'app', allowed: ['admin'] }),
+	...action('preview a retention change', () => '/admin/retention?/preview', retention, {
+		scope: 'app',
+		allowed: ['admin'],
+		mutates: false
+	}),
+	...action('change the retention policy', () => '/admin/retention?/save', retention, {
+		scope: 'app',
+		allowed: ['admin']
+	}),
 	...page('people page', () => '/people', { scope: 'app', allowed: SIGNED_IN }),
 	// Participants find only the program's people here; case members come with their cases.
 	...page(

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { createClient, type Client } from '@libsql/client';
 
 export type App = {
 	origin: string;
+	/** The setup link printed on an empty database ('' when started on one with an admin). */
 	setupUrl: string;
 	db: Client;
 	/** The database file; its `-wal` sits beside it. */
@@ -27,12 +28,20 @@ async function freePort(): Promise<number> {
 	});
 }
 
-/** Starts the built app on a fresh database in a temp folder and waits for its setup link. */
-export async function startApp(env: Record<string, string> = {}): Promise<App> {
+/**
+ * Starts the built app in a temp folder and waits until it listens. On a fresh database it
+ * waits for the setup link too; with `dbFile` it starts on a copy of that file instead (a
+ * restored backup), which prints no setup link once it has an admin.
+ */
+export async function startApp(
+	env: Record<string, string> = {},
+	{ dbFile }: { dbFile?: string } = {}
+): Promise<App> {
 	const dir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
 	const dbPath = join(dir, 'e2e.db');
+	if (dbFile) copyFileSync(dbFile, dbPath);
 	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], {
 		env: {
 			...process.env,
@@ -51,10 +60,11 @@ export async function startApp(env: Record<string, string> = {}): Promise<App> {
 	const setupUrl = await new Promise<string>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`app did not start:\n${out}`)), 20_000);
 		const check = () => {
+			// The setup link, when there is one, is printed before the app listens.
 			const link = out.match(/(http:\/\/localhost:\d+\/setup\/[a-z2-7]+)/);
-			if (link && out.includes('Listening on')) {
+			if ((link || dbFile) && out.includes('Listening on')) {
 				clearTimeout(timer);
-				resolve(link[1] ?? '');
+				resolve(link?.[1] ?? '');
 			}
 		};
 		child.stdout?.on('data', check);

@@ -23,6 +23,8 @@ export function config() {
 		databaseUrl: process.env.DATABASE_URL || 'file:data/circlekeeper.db',
 		databaseAuthToken: process.env.DATABASE_AUTH_TOKEN || undefined,
 		migrationsDir: process.env.MIGRATIONS_DIR || 'drizzle',
+		// Where `npm run backup` writes (file databases only); kept no longer than closed cases.
+		backupDir: process.env.BACKUP_DIR || 'data/backups',
 		sessionIdleMs: num('SESSION_IDLE_MINUTES', 60, 1, 24 * 60) * 60_000,
 		sessionAbsoluteMs: num('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7) * 3_600_000,
 		quickExitUrl: process.env.QUICK_EXIT_URL || 'https://www.bbc.com/weather',

@@ -17,7 +17,7 @@ import { auditIn } from './audit';
 import { deleteExpired } from './cleanup';
 import { describeError } from './log';
 import { countPurgedCaseIn } from './program-stats';
-import { DAY, retentionPolicy, type RetentionPolicy } from './retention';
+import { DAY, retentionPolicy, setRetentionPolicy, type RetentionPolicy } from './retention';
 
 export type PurgeReport = {
 	cases: number;
@@ -175,6 +175,24 @@ export async function purge(now = Date.now()): Promise<PurgeReport> {
 	}
 	const checkpointed = await checkpoint();
 	return { cases: purgedCases, accounts, invites, auditEvents: audit, checkpointed };
+}
+
+/**
+ * An admin's change of the policy: saved, then applied at once by a purge (the admin has just
+ * seen its preview). Null when that purge failed: the change is saved and the timer applies it.
+ */
+export async function changeRetentionPolicy(
+	adminId: string,
+	policy: RetentionPolicy,
+	now = Date.now()
+): Promise<PurgeReport | null> {
+	await setRetentionPolicy(adminId, policy, now);
+	try {
+		return await purge(now);
+	} catch (e) {
+		console.error('purge failed:', describeError(e));
+		return null;
+	}
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;

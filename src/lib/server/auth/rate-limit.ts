@@ -67,6 +67,10 @@ export async function consumeRateLimit(
 }
 
 /** Counters older than a day go (their keys could not be recomputed anyway). */
+export const COUNTER_LIFETIME_MS = 86_400_000;
+
 export async function deleteOldRateLimits(now = Date.now()) {
-	await write((tx) => tx.delete(rateLimits).where(lt(rateLimits.windowStart, now - 86_400_000)));
+	await write((tx) =>
+		tx.delete(rateLimits).where(lt(rateLimits.windowStart, now - COUNTER_LIFETIME_MS))
+	);
 }

@@ -22,7 +22,7 @@ import { takeHandoverIn } from '../keys';
 // Relying party: the host of ORIGIN. Passkeys made for one host never work on another,
 // so ORIGIN must be the address people actually use (https beyond localhost).
 
-const CHALLENGE_LIFETIME_MS = 5 * 60_000;
+export const CHALLENGE_LIFETIME_MS = 5 * 60_000;
 
 function randomUserHandle() {
 	const bytes = new Uint8Array(16);
