@@ -16,6 +16,7 @@ const KEY_BUDGET_BYTES = 80 * 1024;
 // code and pending-change signing load on demand; new case features get their own routes.
 const ROUTE_BUDGETS: Record<string, number> = { '/cases/[id]': 88 * 1024 };
 const KEY_ROUTES = new Set([
+	'/account/data/print',
 	'/account/keys',
 	'/account/passkeys',
 	'/cases',

@@ -112,7 +112,7 @@ const sameItems = (a: Omit<ItemWords, 'text' | 'verification'>[], b: VersionView
 const sortedIds = <T extends { userId: string }>(xs: T[]) =>
 	[...xs].sort((a, b) => (a.userId < b.userId ? -1 : 1));
 
-function parseBody(bytes: Uint8Array | null): Body {
+export function parseBody(bytes: Uint8Array | null): Body {
 	const b = bytes ? (fromJsonBody(bytes) as Body) : null;
 	if (!b || b.v !== 1 || b.type !== 'agreement' || !Array.isArray(b.items)) {
 		throw new Error('agreement body');

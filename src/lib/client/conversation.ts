@@ -68,7 +68,7 @@ function str(v: unknown, max = 100_000): string {
 	return typeof v === 'string' ? v.slice(0, max) : '';
 }
 
-function parse(row: StoredCaseObject, body: Uint8Array) {
+export function parse(row: StoredCaseObject, body: Uint8Array) {
 	const v = fromJsonBody(body) as Record<string, unknown> | null;
 	if (!v || typeof v !== 'object') throw new Error('message body');
 	const source = v.source as Record<string, unknown> | null | undefined;

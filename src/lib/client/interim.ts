@@ -36,7 +36,7 @@ export type Comment = {
 	prev: PreviousVersion;
 };
 
-function textOf(body: Uint8Array | null): Record<string, unknown> {
+export function textOf(body: Uint8Array | null): Record<string, unknown> {
 	const value = body ? fromJsonBody(body) : null;
 	if (!value || typeof value !== 'object') throw new Error('interim body');
 	const v = value as Record<string, unknown>;

@@ -29,7 +29,7 @@ export type SealedDetails = { details: Details; prev: PreviousVersion; readers: 
 const LIMIT = 4000;
 const field = (v: unknown, max = LIMIT) => (typeof v === 'string' ? v.slice(0, max) : '');
 
-function detailsFrom(bytes: Uint8Array | null): Details {
+export function detailsFrom(bytes: Uint8Array | null): Details {
 	const v = (bytes ? fromJsonBody(bytes) : null) as Record<string, unknown> | null;
 	if (!v || v.v !== 1) throw new Error('meeting details');
 	return { place: field(v.place, 500), link: field(v.link, 500), agenda: field(v.agenda) };

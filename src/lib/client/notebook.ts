@@ -31,7 +31,7 @@ function encodePage(content: string) {
 	return encode(PURPOSE, text(content));
 }
 
-function decodePage(bytes: Uint8Array): string {
+export function decodePage(bytes: Uint8Array): string {
 	const d = decoder(PURPOSE, bytes);
 	const content = d.text();
 	d.end();

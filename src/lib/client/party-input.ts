@@ -174,7 +174,7 @@ export type DraftBody = {
 };
 export type Draft = { objectId: string; prev: PreviousVersion | null; body: DraftBody };
 
-function draftFrom(value: unknown, caseId: string): DraftBody | null {
+export function draftFrom(value: unknown, caseId: string): DraftBody | null {
 	if (!value || typeof value !== 'object') return null;
 	const d = value as Record<string, unknown>;
 	if (d.v !== 1 || d.caseId !== caseId || d.for !== 'input') return null;

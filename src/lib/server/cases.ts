@@ -106,7 +106,7 @@ export async function openCase(
 }
 
 /** The current stage of each case: the latest stage event. */
-async function stagesOf(caseIds: readonly string[]): Promise<Map<string, Stage>> {
+export async function stagesOf(caseIds: readonly string[]): Promise<Map<string, Stage>> {
 	if (caseIds.length === 0) return new Map();
 	const db = getDb();
 	const latest = db
