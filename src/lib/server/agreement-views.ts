@@ -22,6 +22,7 @@ export type { AgreementView, FollowUpItem, ItemView, VersionView };
 import { caseDeleteAt, retentionPolicy } from './retention';
 import { requiredSigners, type FollowUp, type ItemStatus } from './agreements';
 import { mayReadKind } from './case-envelopes';
+import { m } from '$lib/paraglide/messages.js';
 
 /**
  * Each person's view of a case's agreement. Facilitators see everything; the responsible party
@@ -406,7 +407,7 @@ export async function followUpDashboard(userId: string, now = Date.now()): Promi
 			)
 	]);
 	const nameOf = (caseId: string, id: string) =>
-		names.find((n) => n.caseId === caseId && n.userId === id)?.name ?? '';
+		names.find((n) => n.caseId === caseId && n.userId === id)?.name ?? m.former_participant();
 	const out: CaseFollowUp[] = [];
 	for (const a of ags) {
 		const force = versions

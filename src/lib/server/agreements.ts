@@ -233,7 +233,8 @@ export async function draftVersion(
 				actorId,
 				action: 'agreement.drafted',
 				objectType: 'agreement',
-				objectId: input.agreementId
+				objectId: input.agreementId,
+				caseId
 			},
 			now
 		);
@@ -404,7 +405,13 @@ export async function consent(
 		});
 		await auditIn(
 			tx,
-			{ actorId, action: 'agreement.signed', objectType: 'agreement', objectId: agreement.id },
+			{
+				actorId,
+				action: 'agreement.signed',
+				objectType: 'agreement',
+				objectId: agreement.id,
+				caseId
+			},
 			now
 		);
 		const facilitators = idsOf(roster, (m) => m.role === 'facilitator');
@@ -502,7 +509,13 @@ export async function setItemStatus(
 			.values({ agreementId: agreement.id, itemId, status, actorId, at: now });
 		await auditIn(
 			tx,
-			{ actorId, action: 'agreement.item_marked', objectType: 'agreement', objectId: agreement.id },
+			{
+				actorId,
+				action: 'agreement.item_marked',
+				objectType: 'agreement',
+				objectId: agreement.id,
+				caseId
+			},
 			now
 		);
 		if (status === 'open') return;
@@ -583,7 +596,7 @@ export async function passOnCheckIn(
 		if (body.wraps.some((w) => roster.get(w.reader)?.role !== 'survivor')) {
 			throw new Problem(400, 'bad_request');
 		}
-		await addCaseWrapsIn(tx, actorId, caseId, checkInId, body);
+		await addCaseWrapsIn(tx, actorId, caseId, checkInId, body, now);
 		const to = body.wraps.map((w) => w.reader);
 		await news(tx, caseId, to, 'check_in', 'update', now, row.itemId);
 	});

@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray, max } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, max } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
 import {
 	attachments,
+	auditEvents,
 	caseEnvelopes,
 	caseWraps,
 	meetingInvitees,
@@ -10,6 +11,8 @@ import {
 } from './db/schema';
 import { caseAccess, rosterIn } from './case-access';
 import { attachIn } from './attachments';
+import { auditIn, type AuditEntry } from './audit';
+import { DAY } from './retention';
 import { Problem } from './problem';
 import {
 	CASE_ENVELOPE_MAX_BYTES,
@@ -26,6 +29,7 @@ import {
  */
 
 export type CaseKind = CaseEnvelopeInput['kind'];
+type Reader = ReturnType<typeof getDb> | Tx;
 
 const FACILITATOR_KINDS = new Set<CaseKind>(['case-summary', 'facilitator-notes', 'invite-secret']);
 /** Kinds whose versions all come from their first author: nobody else edits their words. */
@@ -235,6 +239,27 @@ export async function putCaseEnvelopeIn(
 		}))
 	);
 	if (input.attachment) await attachIn(tx, actorId, caseId, input.attachment, input);
+	// A party's own words: that they were written or taken back, never what they say.
+	if (input.kind === 'input' && (input.version === 1 || input.deleted)) {
+		await auditIn(
+			tx,
+			{
+				actorId,
+				action: input.deleted ? 'case.input_deleted' : 'input.created',
+				objectType: 'input',
+				objectId: input.objectId,
+				caseId,
+				subjectId: actorId
+			},
+			now
+		);
+	}
+}
+
+/** How an object shows in the audit: its own type for the kinds people ask about. */
+function auditType(kind: CaseKind): AuditEntry['objectType'] {
+	if (kind === 'input' || kind === 'meeting' || kind === 'agreement') return kind;
+	return 'envelope';
 }
 
 /**
@@ -307,9 +332,10 @@ export async function addCaseWraps(
 	actorId: string,
 	caseId: string,
 	objectId: string,
-	body: { version: number; wraps: WrapInput[] }
+	body: { version: number; wraps: WrapInput[] },
+	now = Date.now()
 ) {
-	await write((tx) => addCaseWrapsIn(tx, actorId, caseId, objectId, body));
+	await write((tx) => addCaseWrapsIn(tx, actorId, caseId, objectId, body, now));
 }
 
 /** `addCaseWraps` inside a transaction; returns the kind of the object. */
@@ -318,7 +344,8 @@ export async function addCaseWrapsIn(
 	actorId: string,
 	caseId: string,
 	objectId: string,
-	body: { version: number; wraps: WrapInput[] }
+	body: { version: number; wraps: WrapInput[] },
+	now = Date.now()
 ): Promise<CaseKind> {
 	const access = await caseAccess(actorId, caseId, undefined, tx);
 	const [row] = await tx
@@ -340,7 +367,7 @@ export async function addCaseWrapsIn(
 	const roster = await rosterIn(tx, caseId);
 	checkWraps(kind, actorId, row.authorId, row.subject, body.wraps, roster);
 	if (kind === 'meeting') await checkMeetingReaders(tx, caseId, objectId, body.wraps, roster);
-	await tx
+	const added = await tx
 		.insert(caseWraps)
 		.values(
 			body.wraps.map((w) => ({
@@ -352,7 +379,22 @@ export async function addCaseWrapsIn(
 				box: w.box
 			}))
 		)
-		.onConflictDoNothing();
+		.onConflictDoNothing()
+		.returning({ readerId: caseWraps.readerId });
+	if (added.length > 0) {
+		await auditIn(
+			tx,
+			{
+				actorId,
+				action: 'readers.added',
+				objectType: auditType(kind),
+				objectId,
+				caseId,
+				subjectId: row.authorId === actorId ? null : row.authorId
+			},
+			now
+		);
+	}
 	return kind;
 }
 
@@ -391,7 +433,8 @@ export async function listCaseEnvelopes(
 	caseId: string,
 	kinds: readonly CaseKind[],
 	/** Only objects about this participant (a conversation). */
-	subject?: string
+	subject?: string,
+	now = Date.now()
 ): Promise<StoredCaseEnvelope[]> {
 	await caseAccess(userId, caseId);
 	const db = getDb();
@@ -417,7 +460,61 @@ export async function listCaseEnvelopes(
 		const found = await getVersionFor(userId, caseId, objectId, version);
 		if (found) out.push(found);
 	}
+	await noteInputsFetched(userId, caseId, out, now);
 	return out.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/**
+ * Someone other than its author fetched a party's own words: the author can see who and when.
+ * Once per reader per object a UTC day, and again once a newer version exists, so reloading a
+ * page does not flood the log (the version itself is not recorded). Checked before taking the
+ * write lock, and again inside it.
+ */
+async function noteInputsFetched(
+	readerId: string,
+	caseId: string,
+	rows: readonly StoredCaseEnvelope[],
+	now: number
+) {
+	const read = rows.filter((r) => r.kind === 'input' && !r.deleted && r.authorId !== readerId);
+	if (read.length === 0) return;
+	const today = now - (now % DAY);
+	const noted = async (db: Reader, r: StoredCaseEnvelope) => {
+		const [row] = await db
+			.select({ id: auditEvents.id })
+			.from(auditEvents)
+			.where(
+				and(
+					eq(auditEvents.actorId, readerId),
+					eq(auditEvents.action, 'input.fetched'),
+					eq(auditEvents.caseId, caseId),
+					eq(auditEvents.objectId, r.objectId),
+					gte(auditEvents.at, Math.max(today, r.createdAt))
+				)
+			)
+			.limit(1);
+		return !!row;
+	};
+	const due: StoredCaseEnvelope[] = [];
+	for (const r of read) if (!(await noted(getDb(), r))) due.push(r);
+	if (due.length === 0) return;
+	await write(async (tx) => {
+		for (const r of due) {
+			if (await noted(tx, r)) continue;
+			await auditIn(
+				tx,
+				{
+					actorId: readerId,
+					action: 'input.fetched',
+					objectType: 'input',
+					objectId: r.objectId,
+					caseId,
+					subjectId: r.authorId
+				},
+				now
+			);
+		}
+	});
 }
 
 async function getVersionFor(userId: string, caseId: string, objectId: string, version: number) {
@@ -477,11 +574,13 @@ export async function getCaseEnvelope(
 	userId: string,
 	caseId: string,
 	objectId: string,
-	version: number
+	version: number,
+	now = Date.now()
 ) {
 	await caseAccess(userId, caseId);
 	const found = await getVersionFor(userId, caseId, objectId, version);
 	if (!found) throw new Problem(404, 'not_found');
+	await noteInputsFetched(userId, caseId, [found], now);
 	return found;
 }
 

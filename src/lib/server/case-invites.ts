@@ -75,7 +75,7 @@ export async function createCaseInvite(
 		await putCaseEnvelopeIn(tx, actorId, caseId, secret, now);
 		await auditIn(
 			tx,
-			{ actorId, action: 'invite.created', objectType: 'link', objectId: inviteId },
+			{ actorId, action: 'invite.created', objectType: 'link', objectId: inviteId, caseId },
 			now
 		);
 		return { inviteId, path: link.path, expiresAt: link.expiresAt };
@@ -96,7 +96,7 @@ async function revokeIn(tx: Tx, actorId: string, caseId: string, inviteId: strin
 	await dropSecretIn(tx, caseId, inviteId);
 	await auditIn(
 		tx,
-		{ actorId, action: 'invite.revoked', objectType: 'link', objectId: inviteId },
+		{ actorId, action: 'invite.revoked', objectType: 'link', objectId: inviteId, caseId },
 		now
 	);
 }
@@ -278,7 +278,13 @@ export async function joinCase(
 		});
 		await auditIn(
 			tx,
-			{ actorId: user.id, action: 'invite.used', objectType: 'link', objectId: invite.inviteId },
+			{
+				actorId: user.id,
+				action: 'invite.used',
+				objectType: 'link',
+				objectId: invite.inviteId,
+				caseId: invite.caseId
+			},
 			now
 		);
 		return { caseId: invite.caseId };

@@ -153,59 +153,79 @@ export async function setMyParticipation(
 ) {
 	await write(async (tx) => {
 		const { member } = await participantAccess(userId, caseId, tx);
-		if (member.status === to) return;
-		// Withdrawing, a party may take back everything they wrote for the case: body and every
-		// wrap of every version go at once (the wraps cascade), in the same transaction.
-		if (to === 'withdrawn' && !keepWords) {
-			const gone = await tx
-				.delete(caseEnvelopes)
-				.where(
-					and(
-						eq(caseEnvelopes.caseId, caseId),
-						eq(caseEnvelopes.authorId, userId),
-						// Files go with their envelopes; relays they approved are taken back too.
-						inArray(caseEnvelopes.kind, ['input', 'interim-comment', 'conversation', 'relay'])
-					)
-				)
-				.returning({ objectId: caseEnvelopes.objectId });
-			if (gone.length > 0) {
-				await auditIn(
-					tx,
-					{ actorId: userId, action: 'case.input_deleted', objectType: 'case', objectId: caseId },
-					now
-				);
-			}
-		}
-		await tx
-			.update(caseMembers)
-			.set({ status: to, statusAt: now })
-			.where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.userId, userId)));
-		const kind: NoticeKind = to === 'active' ? 'resumed' : to;
-		await tx.insert(caseNotices).values({ caseId, userId, kind, createdAt: now });
-		await tx.insert(caseEvents).values({
-			caseId,
-			at: now,
-			actorId: userId,
-			kind: 'member',
-			value: `${userId} ${kind}`
-		});
-		if (to === 'withdrawn') await leaveLogIn(tx, member, now);
-		// Paused or gone: nothing still to come keeps them, and the facilitators are told.
-		if (to !== 'active') {
-			await dropFromUpcomingIn(tx, caseId, userId, now);
-			await dropFromOpenPollsIn(tx, caseId, userId);
-		}
-		await auditIn(
-			tx,
-			{
-				actorId: userId,
-				action: 'case.participation_changed',
-				objectType: 'case',
-				objectId: caseId
-			},
-			now
-		);
+		await changeParticipationIn(tx, member, to, now, keepWords);
 	});
+}
+
+/** `setMyParticipation` inside a transaction, for a member the caller has already checked. */
+export async function changeParticipationIn(
+	tx: Tx,
+	member: CaseMember,
+	to: Participation,
+	now: number,
+	keepWords: boolean
+) {
+	const { userId, caseId } = member;
+	if (member.status === to) return;
+	if (to === 'withdrawn' && !keepWords) await takeBackWordsIn(tx, caseId, userId, now);
+	await tx
+		.update(caseMembers)
+		.set({ status: to, statusAt: now })
+		.where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.userId, userId)));
+	const kind: NoticeKind = to === 'active' ? 'resumed' : to;
+	await tx.insert(caseNotices).values({ caseId, userId, kind, createdAt: now });
+	await tx.insert(caseEvents).values({
+		caseId,
+		at: now,
+		actorId: userId,
+		kind: 'member',
+		value: `${userId} ${kind}`
+	});
+	if (to === 'withdrawn') await leaveLogIn(tx, member, now);
+	// Paused or gone: nothing still to come keeps them, and the facilitators are told.
+	if (to !== 'active') {
+		await dropFromUpcomingIn(tx, caseId, userId, now);
+		await dropFromOpenPollsIn(tx, caseId, userId);
+	}
+	await auditIn(
+		tx,
+		{
+			actorId: userId,
+			action: 'case.participation_changed',
+			objectType: 'case',
+			objectId: caseId
+		},
+		now
+	);
+}
+
+/**
+ * A party takes back everything they wrote for a case: body and every wrap of every version go
+ * at once (the wraps cascade), files with their envelopes, relays they approved too.
+ */
+export async function takeBackWordsIn(tx: Tx, caseId: string, userId: string, now: number) {
+	const gone = await tx
+		.delete(caseEnvelopes)
+		.where(
+			and(
+				eq(caseEnvelopes.caseId, caseId),
+				eq(caseEnvelopes.authorId, userId),
+				inArray(caseEnvelopes.kind, ['input', 'interim-comment', 'conversation', 'relay'])
+			)
+		)
+		.returning({ objectId: caseEnvelopes.objectId });
+	if (gone.length === 0) return;
+	await auditIn(
+		tx,
+		{
+			actorId: userId,
+			action: 'case.input_deleted',
+			objectType: 'case',
+			objectId: caseId,
+			subjectId: userId
+		},
+		now
+	);
 }
 
 /** Someone leaving a case: a pending removal, or, if their add was never signed, no add at all. */

@@ -252,7 +252,8 @@ async function peopleSeenBy(caseId: string, leadId: string | null, viewer: Viewe
 				role: p.role,
 				supports: p.supports,
 				status: mine ? p.status : null,
-				deactivated: userStatus !== 'active',
+				// A participant's deleted account reads as their withdrawal, not a deactivation.
+				deactivated: p.role === 'facilitator' && userStatus !== 'active',
 				isLead: p.userId === leadId,
 				mode: mine || p.modeShown ? p.mode : null,
 				jointConsent: mine ? p.jointConsent : null,

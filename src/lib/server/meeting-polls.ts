@@ -85,7 +85,11 @@ export async function createPoll(actorId: string, caseId: string, p: NewPoll, no
 			.insert(pollSlots)
 			.values(sorted.map((startsAt, idx) => ({ pollId: p.id, idx, startsAt })));
 		await tx.insert(pollInvitees).values(p.invitees.map((userId) => ({ pollId: p.id, userId })));
-		await auditIn(tx, { actorId, action: 'poll.opened', objectType: 'poll', objectId: p.id }, now);
+		await auditIn(
+			tx,
+			{ actorId, action: 'poll.opened', objectType: 'poll', objectId: p.id, caseId },
+			now
+		);
 	});
 }
 
@@ -153,7 +157,7 @@ export async function answerPoll(
 		await tx.update(pollInvitees).set({ answeredAt: now, jointConsent }).where(mine);
 		await auditIn(
 			tx,
-			{ actorId: userId, action: 'poll.answered', objectType: 'poll', objectId: pollId },
+			{ actorId: userId, action: 'poll.answered', objectType: 'poll', objectId: pollId, caseId },
 			now
 		);
 	});
@@ -208,7 +212,7 @@ export async function pickSlot(
 			.where(eq(meetingPolls.id, pollId));
 		await auditIn(
 			tx,
-			{ actorId, action: 'poll.closed', objectType: 'poll', objectId: pollId },
+			{ actorId, action: 'poll.closed', objectType: 'poll', objectId: pollId, caseId },
 			now
 		);
 	});
@@ -226,7 +230,7 @@ export async function closePoll(actorId: string, caseId: string, pollId: string,
 			.where(eq(meetingPolls.id, pollId));
 		await auditIn(
 			tx,
-			{ actorId, action: 'poll.closed', objectType: 'poll', objectId: pollId },
+			{ actorId, action: 'poll.closed', objectType: 'poll', objectId: pollId, caseId },
 			now
 		);
 	});

@@ -94,7 +94,7 @@ export async function insertMeetingIn(
 	await notify(tx, caseId, m.id, 'scheduled', others, now);
 	await auditIn(
 		tx,
-		{ actorId, action: 'meeting.scheduled', objectType: 'meeting', objectId: m.id },
+		{ actorId, action: 'meeting.scheduled', objectType: 'meeting', objectId: m.id, caseId },
 		now
 	);
 }
@@ -188,7 +188,7 @@ export async function rescheduleMeeting(
 		await notify(tx, caseId, meetingId, 'moved', others, now);
 		await auditIn(
 			tx,
-			{ actorId, action: 'meeting.moved', objectType: 'meeting', objectId: meetingId },
+			{ actorId, action: 'meeting.moved', objectType: 'meeting', objectId: meetingId, caseId },
 			now
 		);
 	});
@@ -213,7 +213,7 @@ export async function cancelMeeting(
 		await notify(tx, caseId, meetingId, 'cancelled', others, now);
 		await auditIn(
 			tx,
-			{ actorId, action: 'meeting.cancelled', objectType: 'meeting', objectId: meetingId },
+			{ actorId, action: 'meeting.cancelled', objectType: 'meeting', objectId: meetingId, caseId },
 			now
 		);
 	});
@@ -239,7 +239,13 @@ export async function answerMeeting(
 		await tx.update(meetingInvitees).set({ rsvp, rsvpAt: now }).where(mine);
 		await auditIn(
 			tx,
-			{ actorId: userId, action: 'meeting.answered', objectType: 'meeting', objectId: meetingId },
+			{
+				actorId: userId,
+				action: 'meeting.answered',
+				objectType: 'meeting',
+				objectId: meetingId,
+				caseId
+			},
 			now
 		);
 	});

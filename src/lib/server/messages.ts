@@ -91,6 +91,10 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	agreement_item_not_found: m.problem_agreement_item_not_found,
 	agreement_not_your_item: m.problem_agreement_not_your_item,
 	agreement_items_first: m.problem_agreement_items_first,
+	account_deleted_by_admin: m.problem_account_deleted_by_admin,
+	facilitator_still_leads: m.problem_facilitator_still_leads,
+	cannot_delete_self: m.problem_cannot_delete_self,
+	facilitator_still_active: m.problem_facilitator_still_active,
 	unexpected: m.problem_unexpected
 };
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
 import { sessions, settings, users } from './db/schema';
 import { auditIn } from './audit';
@@ -55,18 +55,21 @@ export async function ensureDeploymentIdIn(tx: Tx, id: string) {
 }
 
 export async function listFacilitators() {
-	return getDb()
-		.select({
-			id: users.id,
-			displayName: users.displayName,
-			orgRole: users.orgRole,
-			status: users.status,
-			createdAt: users.createdAt,
-			deactivatedAt: users.deactivatedAt
-		})
-		.from(users)
-		.where(inArray(users.orgRole, ['admin', 'facilitator']))
-		.orderBy(asc(users.createdAt));
+	return (
+		getDb()
+			.select({
+				id: users.id,
+				displayName: users.displayName,
+				orgRole: users.orgRole,
+				status: users.status,
+				createdAt: users.createdAt,
+				deactivatedAt: users.deactivatedAt
+			})
+			.from(users)
+			// A deleted account is only a tombstone for the records that name it.
+			.where(and(inArray(users.orgRole, ['admin', 'facilitator']), ne(users.status, 'deleted')))
+			.orderBy(asc(users.createdAt))
+	);
 }
 
 /** Deactivation ends every session at once; the person can no longer sign in. */

@@ -100,4 +100,8 @@ export type ProblemCode =
 	| 'agreement_not_in_force'
 	| 'agreement_item_not_found'
 	| 'agreement_not_your_item'
-	| 'agreement_items_first';
+	| 'agreement_items_first'
+	| 'account_deleted_by_admin'
+	| 'facilitator_still_leads'
+	| 'cannot_delete_self'
+	| 'facilitator_still_active';

@@ -16,6 +16,7 @@ import {
 	revokeFacilitatorInvite
 } from '$lib/server/links';
 import { attempt, parseForm } from '$lib/server/forms';
+import { deleteFacilitatorAccount } from '$lib/server/account-deletion';
 import { config } from '$lib/server/config';
 import { m } from '$lib/paraglide/messages.js';
 
@@ -87,6 +88,15 @@ export const actions: Actions = {
 		return attempt('deactivate', async () => {
 			const name = await deactivateFacilitator(admin.id, input.id);
 			return { form: 'deactivate', done: m.admin_deactivated({ name }) };
+		});
+	},
+	deleteAccount: async (event) => {
+		const admin = requireOrgRole(event, ADMIN);
+		const input = await parseForm(event.request, Id);
+		if (!input) return fail(400, { form: 'deleteAccount', problem: m.problem_bad_request() });
+		return attempt('deleteAccount', async () => {
+			await deleteFacilitatorAccount(admin.id, input.id);
+			return { form: 'deleteAccount', done: m.admin_deleted() };
 		});
 	}
 };
