@@ -78,9 +78,10 @@ test('a participant deletes their account: their words go, the case shows a form
 	await expectAccessible(survivor);
 	await phoneShot(survivor, SHOTS, 'delete-account');
 	await survivor.screenshot({ path: `${SHOTS}/delete-account-desktop.png`, fullPage: true });
-	await expect(
-		survivor.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Delete account' })
-	).toHaveAttribute('aria-current', 'page');
+	// "What is kept about you" leads here too.
+	await survivor.goto(`${app.origin}/account/data`);
+	await survivor.getByRole('link', { name: 'Delete my account' }).click();
+	await expect(survivor).toHaveURL(`${app.origin}/account/delete`);
 
 	// Without the box ticked, the browser asks for it and nothing happens.
 	await survivor.getByRole('button', { name: 'Delete my account' }).click();
@@ -141,20 +142,20 @@ test('a participant deletes their account: their words go, the case shows a form
 	await lead.goto(`${app.origin}/cases/${caseId}`);
 	await lead.getByRole('link', { name: 'What happened in this case' }).click();
 	await expect(lead.getByRole('heading', { name: 'What happened in this case' })).toBeVisible();
-	const events = lead.getByRole('list').filter({ hasText: 'Opened the case' });
+	const events = lead.getByRole('list').filter({ hasText: 'Opened a case' });
 	for (const [who, what] of [
-		['a former participant', 'Wrote their own words'],
-		['Alder', 'Opened someone’s own words'],
-		['a former participant', 'Deleted their own words'],
-		['a former participant', 'Paused, resumed or withdrew'],
-		['Alder', 'Opened the case']
+		['a former participant', 'Sent input'],
+		['Alder', 'Opened input'],
+		['a former participant', 'Deleted input'],
+		['a former participant', 'Paused, continued or left a case'],
+		['Alder', 'Opened a case']
 	]) {
 		const item = events.getByRole('listitem').filter({ hasText: `${who}: ${what}` });
 		await expect(item.first()).toBeVisible();
 	}
 	await expect(
-		events.getByRole('listitem').filter({ hasText: 'Opened someone’s own words' })
-	).toContainText('own words by a former participant');
+		events.getByRole('listitem').filter({ hasText: 'Opened input' })
+	).toContainText('written by a former participant');
 	await expect(lead.locator('main')).not.toContainText('in my words');
 	await expectAccessible(lead);
 	await phoneShot(lead, SHOTS, 'case-audit');
