@@ -153,9 +153,9 @@ test('a participant deletes their account: their words go, the case shows a form
 		const item = events.getByRole('listitem').filter({ hasText: `${who}: ${what}` });
 		await expect(item.first()).toBeVisible();
 	}
-	await expect(
-		events.getByRole('listitem').filter({ hasText: 'Opened input' })
-	).toContainText('written by a former participant');
+	await expect(events.getByRole('listitem').filter({ hasText: 'Opened input' })).toContainText(
+		'written by a former participant'
+	);
 	await expect(lead.locator('main')).not.toContainText('in my words');
 	await expectAccessible(lead);
 	await phoneShot(lead, SHOTS, 'case-audit');
