@@ -1812,7 +1812,8 @@ async function runMatrix(cells: { row: Row; role: Role; allowed: boolean }[]) {
 }
 
 test('every role against every case resource: only the allowed succeed, the rest change nothing', async () => {
-	test.setTimeout(90_000);
+	// Every role against every row, each checked for changes: minutes on a slow or busy machine.
+	test.setTimeout(240_000);
 	// The markers are found where they are meant to be, so their absence elsewhere means something.
 	const rule = { scope: 'case', allowed: MEMBERS } as const;
 	const notesPath = (s: Seed) => `${envelopes(s)}?kind=facilitator-notes`;
