@@ -11,6 +11,8 @@ declare global {
 			sessionId: string | null;
 			// A session cookie came in but its session had ended (expired or signed out elsewhere).
 			sessionEnded: boolean;
+			// Set by handleError when the database could not be reached, so the answer is a 503.
+			databaseUnavailable?: boolean;
 		}
 	}
 }

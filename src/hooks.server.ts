@@ -6,6 +6,7 @@ import { validateSessionToken, sessionCookieName } from '$lib/server/auth/sessio
 import { consumeRateLimit, type Bucket } from '$lib/server/auth/rate-limit';
 import { problemMessage } from '$lib/server/messages';
 import { describeError } from '$lib/server/log';
+import { databaseDown, unavailableError } from '$lib/server/unavailable';
 
 export const init: ServerInit = async () => {
 	await startup();
@@ -89,11 +90,14 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, originCheck, rateLimit, session);
+export const handle = sequence(securityHeaders, databaseDown, originCheck, rateLimit, session);
 
 // Unexpected errors are logged by id only: no request body, no tokens, no addresses.
-export const handleError: HandleServerError = ({ error, status }) => {
+export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status === 404) return { message: problemMessage('not_found'), code: 'not_found' };
+	// A database that could not be reached: plain words, and `databaseDown` makes it a 503.
+	const unavailable = unavailableError(error, event);
+	if (unavailable) return unavailable;
 	const id = crypto.randomUUID();
 	console.error(`error ${id}: ${describeError(error)}`);
 	return { message: problemMessage('unexpected'), code: 'unexpected' };

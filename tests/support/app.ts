@@ -14,6 +14,8 @@ export type App = {
 	dbPath: string;
 	output: () => string;
 	stop: () => Promise<void>;
+	/** `kill -9`: no shutdown at all. The files stay (for a restart on them) until `stop`. */
+	kill: () => Promise<void>;
 };
 
 async function freePort(): Promise<number> {
@@ -31,32 +33,28 @@ async function freePort(): Promise<number> {
 /**
  * Starts the built app in a temp folder and waits until it listens. On a fresh database it
  * waits for the setup link too; with `dbFile` it starts on a copy of that file instead (a
- * restored backup), which prints no setup link once it has an admin.
+ * restored backup), which prints no setup link once it has an admin. With `shareDb` it opens
+ * `dbFile` itself, as a second instance beside a running one or a restart after a crash.
  */
 export async function startApp(
 	env: Record<string, string> = {},
-	{ dbFile }: { dbFile?: string } = {}
+	{ dbFile, shareDb = false }: { dbFile?: string; shareDb?: boolean } = {}
 ): Promise<App> {
 	const dir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
-	const dbPath = join(dir, 'e2e.db');
-	if (dbFile) copyFileSync(dbFile, dbPath);
-	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], {
-		env: {
-			...process.env,
-			PORT: String(port),
-			ORIGIN: origin,
-			DATABASE_URL: `file:${dbPath}`,
-			QUICK_EXIT_URL: 'https://neutral.example/',
-			RATE_LIMIT_MAX: '1000',
-			...env
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
+	const dbPath = dbFile && shareDb ? dbFile : join(dir, 'e2e.db');
+	if (dbFile && !shareDb) copyFileSync(dbFile, dbPath);
+	const child = spawnApp({
+		PORT: String(port),
+		ORIGIN: origin,
+		DATABASE_URL: `file:${dbPath}`,
+		...env
 	});
 	let out = '';
 	child.stdout?.on('data', (d) => (out += d));
 	child.stderr?.on('data', (d) => (out += d));
+	const exited = new Promise((r) => child.once('exit', r));
 	const setupUrl = await new Promise<string>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`app did not start:\n${out}`)), 20_000);
 		const check = () => {
@@ -71,6 +69,7 @@ export async function startApp(
 		child.on('exit', (code) => reject(new Error(`app exited with ${code}:\n${out}`)));
 	});
 	const db = createClient({ url: `file:${dbPath}` });
+	const running = () => child.exitCode === null && child.signalCode === null;
 	return {
 		origin,
 		setupUrl,
@@ -79,11 +78,46 @@ export async function startApp(
 		output: () => out,
 		stop: async () => {
 			db.close();
-			child.kill('SIGTERM');
-			await new Promise((r) => child.once('exit', r));
+			if (running()) {
+				child.kill('SIGTERM');
+				await exited;
+			}
 			rmSync(dir, { recursive: true, force: true });
+		},
+		kill: async () => {
+			// This test's own connection first: closing the last connection to a WAL database
+			// checkpoints it, which would tidy up after the crash before the restart could.
+			db.close();
+			child.kill('SIGKILL');
+			await exited;
 		}
 	};
+}
+
+function spawnApp(env: Record<string, string>): ChildProcess {
+	return spawn(process.execPath, ['scripts/serve.js'], {
+		env: {
+			...process.env,
+			QUICK_EXIT_URL: 'https://neutral.example/',
+			RATE_LIMIT_MAX: '1000',
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+}
+
+/** Starts the app where it cannot start: how it ended, what it printed, and how long it took. */
+export async function failedStart(env: Record<string, string>) {
+	const started = Date.now();
+	const port = await freePort();
+	const child = spawnApp({ PORT: String(port), ORIGIN: `http://localhost:${port}`, ...env });
+	let out = '';
+	child.stdout?.on('data', (d) => (out += d));
+	child.stderr?.on('data', (d) => (out += d));
+	const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+	const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+	clearTimeout(timer);
+	return { code, output: out, ms: Date.now() - started };
 }
 
 /** Counts rows, to show that a refused request changed nothing. */

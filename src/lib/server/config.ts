@@ -22,6 +22,9 @@ export function config() {
 		secure: origin.startsWith('https:'),
 		databaseUrl: process.env.DATABASE_URL || 'file:data/circlekeeper.db',
 		databaseAuthToken: process.env.DATABASE_AUTH_TOKEN || undefined,
+		// How long a request waits for a database held by another process (or a server that does
+		// not answer at start) before it is told to try again.
+		databaseWaitMs: num('DATABASE_WAIT_SECONDS', 5, 1, 60) * 1000,
 		migrationsDir: process.env.MIGRATIONS_DIR || 'drizzle',
 		// Where `npm run backup` writes (file databases only); kept no longer than closed cases.
 		backupDir: process.env.BACKUP_DIR || 'data/backups',

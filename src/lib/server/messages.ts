@@ -2,7 +2,7 @@ import { m } from '$lib/paraglide/messages.js';
 import { LIMITS, type ParseProblem } from '$lib/form-template';
 import type { ProblemCode } from './problem';
 
-const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
+const MESSAGES: Record<ProblemCode | 'unexpected' | 'unavailable', () => string> = {
 	bad_request: m.problem_bad_request,
 	signin_required: m.problem_signin_required,
 	forbidden: m.problem_forbidden,
@@ -95,7 +95,8 @@ const MESSAGES: Record<ProblemCode | 'unexpected', () => string> = {
 	facilitator_still_leads: m.problem_facilitator_still_leads,
 	cannot_delete_self: m.problem_cannot_delete_self,
 	facilitator_still_active: m.problem_facilitator_still_active,
-	unexpected: m.problem_unexpected
+	unexpected: m.problem_unexpected,
+	unavailable: m.problem_unavailable
 };
 
 /** The words shown to a person for a refusal. */

@@ -4,7 +4,7 @@ import { createClient, type Client } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
-import { config } from '../config';
+import { config, type Config } from '../config';
 import * as schema from './schema';
 
 export type Db = ReturnType<typeof makeDb>;
@@ -15,29 +15,105 @@ function makeDb(client: Client) {
 	return drizzle(client, { schema });
 }
 
-let state: { client: Client; db: Db; file: boolean } | undefined;
+/**
+ * Reads go through a pool of connections with SQLite's busy timeout. Writes go through one
+ * connection of their own with none: SQLite's busy handler sleeps inside the driver's
+ * synchronous call, which would freeze every request of this process while another process
+ * holds the write lock, so `write` waits for the lock itself, between turns of the event loop.
+ */
+let state: { reader: Client; writer: Client; db: Db; writeDb: Db; file: boolean } | undefined;
 
-/** Opens the database named by DATABASE_URL (once per process) and applies migrations. */
+/** Where the database is, for a message: no credentials, no query string. */
+export function describeDatabaseUrl(url: string): string {
+	if (url.startsWith('file:')) return url.split('?')[0] ?? url;
+	try {
+		const { protocol, host } = new URL(url);
+		return `${protocol}//${host}`;
+	} catch {
+		return 'an address that cannot be read';
+	}
+}
+
+/** One line about why the database could not be used: reasons and codes, no query parameters. */
+function reason(error: unknown): string {
+	const parts: string[] = [];
+	for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+		const { message, code, cause } = e as { message?: unknown; code?: unknown; cause?: unknown };
+		const line = typeof message === 'string' ? (message.split('\n')[0] ?? '') : '';
+		// Drizzle's wrapper names the query and its parameters: only its cause is told.
+		const text = line.startsWith('Failed query:')
+			? ''
+			: line || (typeof code === 'string' ? code : '');
+		if (text && !parts.some((p) => p.includes(text))) parts.push(text);
+		e = cause;
+	}
+	return parts.join(': ') || 'no reason given';
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+	});
+	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+async function connect({ databaseUrl, databaseAuthToken, databaseWaitMs }: Config) {
+	const file = databaseUrl.startsWith('file:');
+	const path = file ? (databaseUrl.slice('file:'.length).split('?')[0] ?? '') : '';
+	const memory = path === ':memory:' || /[?&]mode=memory/.test(databaseUrl);
+	if (file && path && !memory) mkdirSync(dirname(path), { recursive: true });
+	// `timeout` is SQLite's busy timeout (ms) on every pooled connection.
+	const reader = createClient({ url: databaseUrl, authToken: databaseAuthToken, timeout: 5000 });
+	// An in-memory database exists on one connection only, so it cannot have a second.
+	const writer = memory
+		? reader
+		: createClient({ url: databaseUrl, authToken: databaseAuthToken, concurrency: 1 });
+	const opened = { reader, writer, db: makeDb(reader), writeDb: makeDb(writer), file };
+	try {
+		// A server that does not answer must not keep the app from saying so.
+		await withDeadline(reader.execute('SELECT 1'), databaseWaitMs, 'the database did not answer');
+		if (file) {
+			// WAL is persistent per database file; a libsql server refuses these pragmas.
+			await reader.execute('PRAGMA journal_mode=WAL');
+			await reader.execute('PRAGMA foreign_keys=ON');
+			await reader.execute('PRAGMA secure_delete=ON');
+		}
+	} catch (e) {
+		close(opened);
+		throw e;
+	}
+	return opened;
+}
+
+function close({ reader, writer }: { reader: Client; writer: Client }) {
+	if (writer !== reader) writer.close();
+	reader.close();
+}
+
+/**
+ * Opens the database named by DATABASE_URL (once per process) and applies migrations. When it
+ * cannot, the error says where and why in one line (the process then stops with it).
+ */
 export async function openDb(): Promise<Db> {
 	if (state) return state.db;
-	const { databaseUrl, databaseAuthToken, migrationsDir } = config();
-	const file = databaseUrl.startsWith('file:');
-	if (file) {
-		const path = databaseUrl.slice('file:'.length).split('?')[0] ?? '';
-		if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+	const settings = config();
+	const where = describeDatabaseUrl(settings.databaseUrl);
+	const opened = await connect(settings).catch((e: unknown) => {
+		const message = `cannot open the database at ${where} (${reason(e)}). Check DATABASE_URL.`;
+		throw new Error(message, { cause: e });
+	});
+	try {
+		// On the pooled connections, with their busy timeout: an instance starting beside a
+		// running one waits for its writes.
+		await migrate(opened.db, { migrationsFolder: settings.migrationsDir });
+	} catch (e) {
+		close(opened);
+		const message = `cannot bring the database at ${where} up to this version (${reason(e)}).`;
+		throw new Error(message, { cause: e });
 	}
-	// `timeout` is SQLite's busy timeout (ms) on every pooled connection.
-	const client = createClient({ url: databaseUrl, authToken: databaseAuthToken, timeout: 5000 });
-	if (file) {
-		// WAL is persistent per database file; a libsql server refuses these pragmas.
-		await client.execute('PRAGMA journal_mode=WAL');
-		await client.execute('PRAGMA foreign_keys=ON');
-		await client.execute('PRAGMA secure_delete=ON');
-	}
-	const db = makeDb(client);
-	await migrate(db, { migrationsFolder: migrationsDir });
-	state = { client, db, file };
-	return db;
+	state = opened;
+	return state.db;
 }
 
 export function getDb(): Db {
@@ -46,27 +122,96 @@ export function getDb(): Db {
 }
 
 export async function closeDb() {
-	state?.client.close();
+	if (state) close(state);
 	state = undefined;
 }
 
-// SQLite allows one writer at a time; queueing writers here keeps this process from ever
-// surfacing SQLITE_BUSY to a person (other processes are covered by the busy timeout).
-let queue: Promise<unknown> = Promise.resolve();
+const UNAVAILABLE_CODE =
+	/^(SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL)|SERVER_ERROR|HRANA_WEBSOCKET_ERROR|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|UND_ERR_)/;
 
-/** Runs `fn` as one write transaction, serialized with every other write in this process. */
+/**
+ * Whether an error means the database could not be reached or written just now (held by
+ * another process past the wait, out of space, its server down), rather than a fault in the
+ * request or the code. Looks through wrappers (drizzle's query error, fetch's cause).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+	for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+		const { code, extendedCode, message } = e as Record<string, unknown>;
+		for (const c of [code, extendedCode])
+			if (typeof c === 'string' && UNAVAILABLE_CODE.test(c)) return true;
+		// A pooled connection the driver could not open (the file or its folder went away).
+		if (typeof message === 'string' && message.startsWith('ConnectionFailed(')) return true;
+		e = (e as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
+function isBusy(error: unknown) {
+	const code = (error as { code?: unknown } | null)?.code;
+	return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// SQLite allows one writer at a time. Queueing writers here keeps this process's writes from
+// ever meeting each other; another process's are waited for in `attempt` below.
+let queue: Promise<unknown> = Promise.resolve();
+// Whether the last write gave up waiting: the database is held elsewhere for longer than usual.
+let stalled = false;
+
+async function attempt<T>(fn: (tx: Tx) => Promise<T>, deadline: number): Promise<T> {
+	if (!state) throw new Error('The database is not open yet.');
+	const { writeDb, writer, reader, file } = state;
+	for (let tries = 0; ; tries++) {
+		let began = false;
+		let failed: { error: unknown } | undefined;
+		try {
+			// BEGIN IMMEDIATE: the write lock is taken first, so in WAL mode only the BEGIN can
+			// find the database busy, before anything has run, and trying again is always safe.
+			const result = await writeDb.transaction(async (tx) => {
+				began = true;
+				try {
+					// secure_delete is per connection, so every write sets it (deleted content is
+					// overwritten, not left in free pages). foreign_keys is on by default in
+					// libsql's build and cannot change inside a transaction.
+					if (file) await tx.run(sql.raw('PRAGMA secure_delete=ON'));
+					return await fn(tx);
+				} catch (e) {
+					failed = { error: e };
+					throw e;
+				}
+			});
+			stalled = false;
+			return result;
+		} catch (e) {
+			// After a full disk or an I/O error SQLite has rolled back already, and the driver's
+			// ROLLBACK then fails with "the transaction is closed": why it failed is the first error.
+			if (failed) throw failed.error;
+			if (began || !isBusy(e)) throw e;
+			// The driver leaves a busy BEGIN's statement open on its connection, and until it is
+			// collected that connection cannot COMMIT ("SQL statements in progress") nor let a
+			// checkpoint finish: the write connection is replaced instead.
+			if (writer !== reader) await writer.reconnect();
+			if (Date.now() >= deadline) {
+				stalled = true;
+				throw e;
+			}
+			// A few milliseconds, growing to 20, with jitter so two processes do not keep colliding.
+			await sleep(Math.min(20, 2 ** tries) * (0.5 + Math.random()));
+		}
+	}
+}
+
+/**
+ * Runs `fn` as one write transaction, serialized with every other write in this process. A
+ * write waits up to DATABASE_WAIT_SECONDS for another process to let go of the database, then
+ * fails with SQLITE_BUSY and nothing written (`isDatabaseUnavailable`: the request gets a 503).
+ * Once one has waited in vain, those queued behind it count their wait from their own call,
+ * so a queue of writes cannot add up to a hang.
+ */
 export function write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-	const run = async () => {
-		const db = getDb();
-		const file = state?.file;
-		return db.transaction(async (tx) => {
-			// secure_delete is per connection and pooled connections do not inherit it, so every
-			// write sets it (deleted content is overwritten, not left in free pages).
-			// foreign_keys is on by default in libsql's build and cannot change inside a transaction.
-			if (file) await tx.run(sql.raw('PRAGMA secure_delete=ON'));
-			return fn(tx);
-		});
-	};
+	const called = Date.now();
+	const run = () => attempt(fn, (stalled ? called : Date.now()) + config().databaseWaitMs);
 	const result = queue.then(run, run);
 	queue = result.catch(() => undefined);
 	return result;
@@ -80,7 +225,8 @@ export function write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 export function checkpoint(): Promise<boolean | null> {
 	const run = async () => {
 		if (!state?.file) return null;
-		const result = await state.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+		// On a pooled connection: its busy timeout lets readers in other processes finish.
+		const result = await state.reader.execute('PRAGMA wal_checkpoint(TRUNCATE)');
 		const row = result.rows[0];
 		// busy, log frames, checkpointed frames: complete when not busy and every frame moved.
 		return !!row && Number(row[0]) === 0 && Number(row[1]) === Number(row[2]);
