@@ -3,11 +3,14 @@
 process.env.PORT ||= '3000';
 process.env.ORIGIN ||= `http://localhost:${process.env.PORT}`;
 
-process.on('unhandledRejection', (reason) => {
+/** @param {unknown} reason */
+function cannotStart(reason) {
 	const message = reason instanceof Error ? reason.message : String(reason);
 	console.error(`Circlekeeper could not start: ${message}`);
 	process.exit(1);
-});
+}
+process.on('unhandledRejection', cannotStart);
 
-await import('../build/index.js');
+// The server's start-up (opening the database, migrations) runs as the module loads.
+await import('../build/index.js').catch(cannotStart);
 console.log(`Circlekeeper is listening on ${process.env.ORIGIN}`);

@@ -9,14 +9,15 @@ export type App = {
 	origin: string;
 	/** The setup link printed on an empty database ('' when started on one with an admin). */
 	setupUrl: string;
+	/** A client of the app's database: its file, or the libsql server it was given. */
 	db: Client;
-	/** The database file; its `-wal` sits beside it. */
+	/** The database file ('' on a libsql server); its `-wal` sits beside it. */
 	dbPath: string;
 	output: () => string;
 	stop: () => Promise<void>;
 };
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.listen(0, '127.0.0.1', () => {
@@ -31,7 +32,10 @@ async function freePort(): Promise<number> {
 /**
  * Starts the built app in a temp folder and waits until it listens. On a fresh database it
  * waits for the setup link too; with `dbFile` it starts on a copy of that file instead (a
- * restored backup), which prints no setup link once it has an admin.
+ * restored backup), which prints no setup link once it has an admin. With a `DATABASE_URL`
+ * of a libsql server in `env` (and its `DATABASE_AUTH_TOKEN`), it uses that database, which
+ * other instances may share: it waits until it listens, and `setupUrl` is the link it
+ * printed, if it printed one.
  */
 export async function startApp(
 	env: Record<string, string> = {},
@@ -40,8 +44,9 @@ export async function startApp(
 	const dir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
-	const dbPath = join(dir, 'e2e.db');
-	if (dbFile) copyFileSync(dbFile, dbPath);
+	const server = env.DATABASE_URL && !env.DATABASE_URL.startsWith('file:');
+	const dbPath = server ? '' : join(dir, 'e2e.db');
+	if (dbFile && !server) copyFileSync(dbFile, dbPath);
 	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], {
 		env: {
 			...process.env,
@@ -57,20 +62,28 @@ export async function startApp(
 	let out = '';
 	child.stdout?.on('data', (d) => (out += d));
 	child.stderr?.on('data', (d) => (out += d));
-	const setupUrl = await new Promise<string>((resolve, reject) => {
+	const started = new Promise<string>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`app did not start:\n${out}`)), 20_000);
 		const check = () => {
 			// The setup link, when there is one, is printed before the app listens.
 			const link = out.match(/(http:\/\/localhost:\d+\/setup\/[a-z2-7]+)/);
-			if ((link || dbFile) && out.includes('Listening on')) {
+			if ((link || dbFile || server) && out.includes('Listening on')) {
 				clearTimeout(timer);
 				resolve(link?.[1] ?? '');
 			}
 		};
 		child.stdout?.on('data', check);
-		child.on('exit', (code) => reject(new Error(`app exited with ${code}:\n${out}`)));
+		// 'close' comes after the last output, so the error carries what the app said.
+		child.on('close', (code) => reject(new Error(`app exited with ${code}:\n${out}`)));
 	});
-	const db = createClient({ url: `file:${dbPath}` });
+	const setupUrl = await started.catch((e: unknown) => {
+		child.kill('SIGKILL');
+		rmSync(dir, { recursive: true, force: true });
+		throw e;
+	});
+	const db = server
+		? createClient({ url: env.DATABASE_URL ?? '', authToken: env.DATABASE_AUTH_TOKEN })
+		: createClient({ url: `file:${dbPath}` });
 	return {
 		origin,
 		setupUrl,

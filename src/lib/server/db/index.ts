@@ -35,9 +35,52 @@ export async function openDb(): Promise<Db> {
 		await client.execute('PRAGMA secure_delete=ON');
 	}
 	const db = makeDb(client);
-	await migrate(db, { migrationsFolder: migrationsDir });
+	try {
+		await applyMigrations(db, migrationsDir);
+	} catch (e) {
+		client.close();
+		throw refusedMessage(e) ?? e;
+	}
 	state = { client, db, file };
 	return db;
+}
+
+/** A libsql server that refuses the token, in words an operator can act on (else undefined). */
+function refusedMessage(e: unknown): Error | undefined {
+	// drizzle wraps the client's error (as `cause`) in one that names the query.
+	let status: string | undefined;
+	for (let error = e; error instanceof Error && !status; error = error.cause) {
+		status = error.message.match(/HTTP status (401|403)\b/)?.[1];
+	}
+	if (status === '403') {
+		return new Error(
+			'the libsql server at DATABASE_URL refused to let DATABASE_AUTH_TOKEN write (HTTP 403): ' +
+				'the app needs a read-write token.'
+		);
+	}
+	if (!status) return undefined;
+	return new Error(
+		'the libsql server at DATABASE_URL refused the connection (HTTP 401): ' +
+			'DATABASE_AUTH_TOKEN is missing, expired or not signed with a key the server trusts.'
+	);
+}
+
+/**
+ * Applies the committed migrations that are not applied yet, all in one transaction. Several
+ * instances starting at once on one libsql server (or one file) each try; whichever is second
+ * fails as a whole — the first holds the write lock, or has made the tables — and its next
+ * try finds nothing left to apply. So each migration is applied exactly once.
+ */
+export async function applyMigrations(db: Db, migrationsFolder: string, attempts = 5) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await migrate(db, { migrationsFolder });
+			return;
+		} catch (e) {
+			if (attempt >= attempts || refusedMessage(e)) throw e;
+			await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 100));
+		}
+	}
 }
 
 export function getDb(): Db {
@@ -51,7 +94,10 @@ export async function closeDb() {
 }
 
 // SQLite allows one writer at a time; queueing writers here keeps this process from ever
-// surfacing SQLITE_BUSY to a person (other processes are covered by the busy timeout).
+// surfacing SQLITE_BUSY to a person. Other processes on a file are covered by the busy timeout;
+// other instances on a libsql server by the server, which makes a write transaction (BEGIN
+// IMMEDIATE over HTTP) wait for the one before it — and rolls back one that keeps the lock more
+// than about 5 s while another waits, so nothing slow belongs inside `write`.
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Runs `fn` as one write transaction, serialized with every other write in this process. */
