@@ -13,7 +13,8 @@ export default ts.config(
 			'node_modules/',
 			'src/lib/paraglide/',
 			'data/',
-			'test-results/'
+			'test-results/',
+			'.sqld/'
 		]
 	},
 	js.configs.recommended,

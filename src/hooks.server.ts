@@ -5,6 +5,7 @@ import { startup } from '$lib/server/startup';
 import { validateSessionToken, sessionCookieName } from '$lib/server/auth/session';
 import { consumeRateLimit, type Bucket } from '$lib/server/auth/rate-limit';
 import { problemMessage } from '$lib/server/messages';
+import type { ProblemCode } from '$lib/server/problem';
 import { describeError } from '$lib/server/log';
 import { databaseDown, unavailableError } from '$lib/server/unavailable';
 
@@ -54,20 +55,34 @@ const RATE_LIMITED: Record<string, Bucket> = {
 	'/api/webauthn/signin/verify': 'signin'
 };
 
+/** A refusal before the route runs: JSON for the API, plain words for a page. */
+function refuse(routeId: string | null, status: number, code: ProblemCode, headers = {}) {
+	const message = problemMessage(code);
+	if (routeId?.startsWith('/api/')) return json({ message, code }, { status, headers });
+	return new Response(message, {
+		status,
+		headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }
+	});
+}
+
 const rateLimit: Handle = async ({ event, resolve }) => {
 	const bucket = event.route.id ? RATE_LIMITED[event.route.id] : undefined;
 	if (!bucket) return resolve(event);
-	const result = await consumeRateLimit(bucket, event.getClientAddress());
+	let address: string;
+	try {
+		address = event.getClientAddress();
+	} catch {
+		// With ADDRESS_HEADER set, adapter-node throws for a request without that header: one
+		// that did not come through the proxy, or a proxy that does not set it.
+		console.error(
+			`A request came without the ${process.env.ADDRESS_HEADER} header that ADDRESS_HEADER names: do all requests come through the proxy, and does it set that header?`
+		);
+		return refuse(event.route.id, 400, 'bad_request');
+	}
+	const result = await consumeRateLimit(bucket, address);
 	if (result.ok) return resolve(event);
 	const headers = { 'Retry-After': String(result.retryAfterSeconds) };
-	const message = problemMessage('rate_limited');
-	if (event.route.id?.startsWith('/api/')) {
-		return json({ message, code: 'rate_limited' }, { status: 429, headers });
-	}
-	return new Response(message, {
-		status: 429,
-		headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }
-	});
+	return refuse(event.route.id, 429, 'rate_limited', headers);
 };
 
 const session: Handle = async ({ event, resolve }) => {

@@ -34,7 +34,10 @@ async function freePort(): Promise<number> {
  * Starts the built app in a temp folder and waits until it listens. On a fresh database it
  * waits for the setup link too; with `dbFile` it starts on a copy of that file instead (a
  * restored backup), which prints no setup link once it has an admin. With `shareDb` it opens
- * `dbFile` itself, as a second instance beside a running one or a restart after a crash.
+ * `dbFile` itself, as a second instance beside a running one or a restart after a crash. With a
+ * `DATABASE_URL` of a libsql server in `env` (and its `DATABASE_AUTH_TOKEN`), it uses that
+ * database, which other instances may share: it waits until it listens, and `setupUrl` is the
+ * link it printed, if it printed one.
  */
 export async function startApp(
 	env: Record<string, string> = {},
@@ -43,8 +46,9 @@ export async function startApp(
 	const dir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
-	const dbPath = dbFile && shareDb ? dbFile : join(dir, 'e2e.db');
-	if (dbFile && !shareDb) copyFileSync(dbFile, dbPath);
+	const server = !!env.DATABASE_URL && !env.DATABASE_URL.startsWith('file:');
+	const dbPath = server ? '' : dbFile && shareDb ? dbFile : join(dir, 'e2e.db');
+	if (dbFile && !shareDb && !server) copyFileSync(dbFile, dbPath);
 	const child = spawnApp({
 		PORT: String(port),
 		ORIGIN: origin,
@@ -55,20 +59,28 @@ export async function startApp(
 	child.stdout?.on('data', (d) => (out += d));
 	child.stderr?.on('data', (d) => (out += d));
 	const exited = new Promise((r) => child.once('exit', r));
-	const setupUrl = await new Promise<string>((resolve, reject) => {
+	const started = new Promise<string>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`app did not start:\n${out}`)), 20_000);
 		const check = () => {
 			// The setup link, when there is one, is printed before the app listens.
 			const link = out.match(/(http:\/\/localhost:\d+\/setup\/[a-z2-7]+)/);
-			if ((link || dbFile) && out.includes('Listening on')) {
+			if ((link || dbFile || server) && out.includes('Listening on')) {
 				clearTimeout(timer);
 				resolve(link?.[1] ?? '');
 			}
 		};
 		child.stdout?.on('data', check);
-		child.on('exit', (code) => reject(new Error(`app exited with ${code}:\n${out}`)));
+		// 'close' comes after the last output, so the error carries what the app said.
+		child.on('close', (code) => reject(new Error(`app exited with ${code}:\n${out}`)));
 	});
-	const db = createClient({ url: `file:${dbPath}` });
+	const setupUrl = await started.catch((e: unknown) => {
+		child.kill('SIGKILL');
+		rmSync(dir, { recursive: true, force: true });
+		throw e;
+	});
+	const db = server
+		? createClient({ url: env.DATABASE_URL ?? '', authToken: env.DATABASE_AUTH_TOKEN })
+		: createClient({ url: `file:${dbPath}` });
 	const running = () => child.exitCode === null && child.signalCode === null;
 	return {
 		origin,

@@ -33,6 +33,8 @@ describe('links', () => {
 
 		await insertUser({ orgRole: 'admin' });
 		expect(await createSetupLinkIfNeeded(T)).toBeNull();
+		// Another instance's (or an earlier start's) link, printed too: setup is done.
+		await expectProblem(findLink('setup', setup?.token ?? '', T), 410, 'setup_done');
 	});
 
 	test('a facilitator invite is made, found and audited', async () => {

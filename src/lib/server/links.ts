@@ -124,7 +124,18 @@ export async function findLink(kind: LinkKind, token: string, now = Date.now()) 
 		.select()
 		.from(links)
 		.where(eq(links.tokenHash, hashToken(token)));
-	return checkLink(link, kind, now);
+	const usable = checkLink(link, kind, now);
+	// Each instance (and each restart) before the first admin prints its own setup link. Once
+	// one of them made the admin, the others say so rather than offer a setup that cannot end.
+	if (kind === 'setup') {
+		const [admin] = await getDb()
+			.select({ id: users.id })
+			.from(users)
+			.where(eq(users.orgRole, 'admin'))
+			.limit(1);
+		if (admin) throw new Problem(410, 'setup_done');
+	}
+	return usable;
 }
 
 /** Uses up a link inside the transaction that creates what it was for. */

@@ -101,19 +101,57 @@ export async function openDb(): Promise<Db> {
 	const where = describeDatabaseUrl(settings.databaseUrl);
 	const opened = await connect(settings).catch((e: unknown) => {
 		const message = `cannot open the database at ${where} (${reason(e)}). Check DATABASE_URL.`;
-		throw new Error(message, { cause: e });
+		throw refusedMessage(e) ?? new Error(message, { cause: e });
 	});
 	try {
 		// On the pooled connections, with their busy timeout: an instance starting beside a
 		// running one waits for its writes.
-		await migrate(opened.db, { migrationsFolder: settings.migrationsDir });
+		await applyMigrations(opened.db, settings.migrationsDir);
 	} catch (e) {
 		close(opened);
 		const message = `cannot bring the database at ${where} up to this version (${reason(e)}).`;
-		throw new Error(message, { cause: e });
+		throw refusedMessage(e) ?? new Error(message, { cause: e });
 	}
 	state = opened;
 	return state.db;
+}
+
+/** A libsql server that refuses the token, in words an operator can act on (else undefined). */
+function refusedMessage(e: unknown): Error | undefined {
+	// drizzle wraps the client's error (as `cause`) in one that names the query.
+	let status: string | undefined;
+	for (let error = e; error instanceof Error && !status; error = error.cause) {
+		status = error.message.match(/HTTP status (401|403)\b/)?.[1];
+	}
+	if (status === '403') {
+		return new Error(
+			'the libsql server at DATABASE_URL refused to let DATABASE_AUTH_TOKEN write (HTTP 403): ' +
+				'the app needs a read-write token.'
+		);
+	}
+	if (!status) return undefined;
+	return new Error(
+		'the libsql server at DATABASE_URL refused the connection (HTTP 401): ' +
+			'DATABASE_AUTH_TOKEN is missing, expired or not signed with a key the server trusts.'
+	);
+}
+
+/**
+ * Applies the committed migrations that are not applied yet, all in one transaction. Several
+ * instances starting at once on one libsql server (or one file) each try; whichever is second
+ * fails as a whole — the first holds the write lock, or has made the tables — and its next
+ * try finds nothing left to apply. So each migration is applied exactly once.
+ */
+export async function applyMigrations(db: Db, migrationsFolder: string, attempts = 5) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await migrate(db, { migrationsFolder });
+			return;
+		} catch (e) {
+			if (attempt >= attempts || refusedMessage(e)) throw e;
+			await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 100));
+		}
+	}
 }
 
 export function getDb(): Db {
