@@ -287,7 +287,7 @@ test('a database held by another process: reads go on, changes get a 503 in plai
 		expect(await saved.json()).toEqual({
 			code: 'unavailable',
 			message:
-				'Circlekeeper cannot reach its records just now, so nothing was changed. Please try again in a minute.'
+				'The service cannot reach its records just now, so nothing was changed. Please try again in a minute.'
 		});
 		// DATABASE_WAIT_SECONDS=2: the answer came after the wait, not a hang.
 		const waited = Date.now() - started;
@@ -297,7 +297,7 @@ test('a database held by another process: reads go on, changes get a 503 in plai
 		const posted = await posting;
 		expect(posted.status).toBe(503);
 		const html = await posted.text();
-		expect(html).toContain('Circlekeeper cannot reach its records just now');
+		expect(html).toContain('The service cannot reach its records just now');
 		expect(html).not.toMatch(/Error 50\d|SQLITE|stack/i);
 
 		const joined = await joining;
@@ -305,7 +305,7 @@ test('a database held by another process: reads go on, changes get a 503 in plai
 		expect(joined.headers.get('content-type')).toContain('text/html');
 		const joinedHtml = await joined.text();
 		expect(joinedHtml).toContain('<html lang="en">');
-		expect(joinedHtml).toContain('Circlekeeper cannot reach its records just now');
+		expect(joinedHtml).toContain('The service cannot reach its records just now');
 		const signedIn = await signingIn;
 		expect(signedIn.status).toBe(503);
 		expect((await signedIn.json()).code).toBe('unavailable');
@@ -314,7 +314,7 @@ test('a database held by another process: reads go on, changes get a 503 in plai
 		const answered = admin.waitForResponse((r) => r.url().includes('?/invite'));
 		await admin.getByRole('button', { name: 'Make an invitation link' }).click();
 		expect((await answered).status()).toBe(503);
-		await expect(admin.getByText('Circlekeeper cannot reach its records just now')).toBeVisible();
+		await expect(admin.getByText('The service cannot reach its records just now')).toBeVisible();
 		await expect(admin.getByRole('heading', { name: 'Something needs attention' })).toBeVisible();
 		await expectAccessible(admin);
 		await phoneShot(admin, SHOTS, 'database-held');
