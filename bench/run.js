@@ -1,15 +1,30 @@
-// `npm run bench`: performance budgets for src/lib/crypto, measured in a real Chromium with the
-// CPU slowed 4× (a mid-range phone), not as timed unit tests. Exits 1 when a budgeted median is
-// over budget, 2 when it could not measure. See bench/README.md for what each row means.
-import { existsSync } from 'node:fs';
+// `npm run bench`: performance budgets, one table per section: the encryption library in a real
+// Chromium (CPU slowed 4×) and in Node; the JavaScript each page ships; the dashboard's and a
+// case page's queries on a large seeded organization, with their query plans; HTTP throughput
+// and the server's memory on that organization; Lighthouse on the sign-in page and the
+// survivor's input form. Not timed unit tests: timings vary from machine to machine.
+// Exits 1 when a budget is missed, 2 when something could not be measured.
+// `npm run bench -- --only=db,http --scale=0.1`; see bench/README.md and docs/benchmarks.md.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build, runnerImport } from 'vite';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium.js';
+import { hasBuild, routeSizes } from '../scripts/route-js.js';
+import { insertSession, measureHttp, startServer } from './http.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suite = fileURLToPath(new URL('./suite.ts', import.meta.url));
+/** Vite's module runner for the TypeScript here and the server modules it imports. */
+const RUNNER = {
+	root,
+	configFile: /** @type {false} */ (false),
+	logLevel: /** @type {'error'} */ ('error'),
+	resolve: { alias: { $lib: join(root, 'src/lib') } }
+};
 const LOG_LENGTH = 1000;
 const CPU_SLOWDOWN = 4;
 
@@ -165,28 +180,24 @@ function stats(times) {
 	return { runs: sorted.length, median, p95: at(0.95) };
 }
 
-function table(rows) {
-	const head = ['benchmark', 'where', 'runs', 'median', 'p95', 'budget', 'result'];
-	const ms = (n) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
-	const cells = rows.map(({ b, s, where }) => [
-		b.label,
-		where,
-		String(s.runs),
-		ms(s.median),
-		ms(s.p95),
-		b.budget ? `${b.budget} ms` : '—',
-		b.budget ? (s.median <= b.budget ? 'pass' : 'FAIL') : 'info'
-	]);
-	const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+/** Columns of strings as aligned text; `right` holds the indexes of right-aligned columns. */
+function textTable(head, rows, right = []) {
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 	const line = (c) =>
 		c
-			.map((x, i) => (i >= 2 && i <= 5 ? x.padStart(widths[i]) : x.padEnd(widths[i])))
+			.map((x, i) => (right.includes(i) ? x.padStart(widths[i]) : x.padEnd(widths[i])))
 			.join('  ')
 			.trimEnd();
-	return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+	return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-async function main() {
+const ms = (n) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const verdict = (ok) => (ok ? 'pass' : 'FAIL');
+
+/** @typedef {{ title: string; text: string; missed: string[] }} Section */
+
+async function cryptoSection() {
 	const executablePath = chromiumPath();
 	console.error(`Building a ${LOG_LENGTH.toLocaleString('en')}-entry case log in Node…`);
 	// The suite itself, run by Vite's module runner (TypeScript; tweetnacl loaded by Node).
@@ -202,18 +213,379 @@ async function main() {
 		const times = (chromiumRow ? page : node).results.get(b);
 		return { b, s: stats(times), where: chromiumRow ? `Chromium ${CPU_SLOWDOWN}×` : 'Node' };
 	});
-	console.log(
-		`\nChromium ${page.version} (CPU ${CPU_SLOWDOWN}× slower), Node ${process.version}` +
-			`\nEd25519 verification: ${page.ed25519} in Chromium, ${node.ed25519} in Node\n`
+	const text = textTable(
+		['benchmark', 'where', 'runs', 'median', 'p95', 'budget', 'result'],
+		rows.map(({ b, s, where }) => [
+			b.label,
+			where,
+			String(s.runs),
+			ms(s.median),
+			ms(s.p95),
+			b.budget ? `${b.budget} ms` : '—',
+			b.budget ? verdict(s.median <= b.budget) : 'info'
+		]),
+		[2, 3, 4, 5]
 	);
-	console.log(table(rows));
-	const over = rows.filter(({ b, s }) => b.budget && s.median > b.budget);
+	return {
+		title:
+			`Encryption (Chromium ${page.version}, CPU ${CPU_SLOWDOWN}× slower; Node ${process.version}; ` +
+			`Ed25519 verification: ${page.ed25519} in Chromium, ${node.ed25519} in Node)`,
+		text,
+		missed: rows.filter(({ b, s }) => b.budget && s.median > b.budget).map(({ b }) => b.label)
+	};
+}
+
+// ---- JavaScript per route ------------------------------------------------------------------
+
+/** The routes the issue names, and the survivor's form once its keys are open (lazy part). */
+const JS_ROUTES = [
+	{ id: '/signin', label: 'sign-in', lazy: false },
+	{ id: '/cases/[id]/input', label: "survivor's input form", lazy: true, budget: 60 * 1024 },
+	{ id: '/cases', label: 'facilitator dashboard', lazy: false }
+];
+const ROUTE_CAP = 100 * 1024;
+
+function requireBuild() {
+	if (!hasBuild(root) || !existsSync(join(root, 'build/index.js'))) {
+		throw new SetupError('No build found: run `npm run build` first (the bench measures it).');
+	}
+}
+
+function jsSection() {
+	requireBuild();
+	const { routes } = routeSizes(root);
+	const byId = new Map(routes.map((r) => [r.id, r]));
+	const rows = [];
+	const missed = [];
+	for (const want of JS_ROUTES) {
+		const r = byId.get(want.id);
+		if (!r) throw new SetupError(`the build has no route ${want.id}`);
+		const shipped = want.lazy ? r.withLazy : r.bytes;
+		const budget = want.budget ?? ROUTE_CAP;
+		if (shipped > budget) missed.push(`${want.label} JavaScript`);
+		rows.push([
+			`${want.label} (${want.id})`,
+			kb(r.bytes),
+			want.lazy ? kb(r.withLazy) : '—',
+			kb(budget),
+			verdict(shipped <= budget)
+		]);
+	}
+	const largest = [...routes].sort((a, b) => b.bytes - a.bytes)[0];
+	const over = routes.filter((r) => r.bytes > ROUTE_CAP);
+	for (const r of over) missed.push(`${r.id} over ${kb(ROUTE_CAP)}`);
+	rows.push([
+		`largest page (${largest.id})`,
+		kb(largest.bytes),
+		kb(largest.withLazy),
+		kb(ROUTE_CAP),
+		verdict(over.length === 0)
+	]);
+	const text = textTable(['page', 'on load', 'form ready', 'budget', 'result'], rows, [1, 2, 3]);
+	return {
+		title: `JavaScript per page, gzip (${routes.length} pages in the build; "form ready" adds what the page loads once the keys are open)`,
+		text,
+		missed
+	};
+}
+
+// ---- Queries on a large organization --------------------------------------------------------
+
+/** Median budgets in ms: a few milliseconds for a case; for the dashboard, per case shown. */
+const CASE_BUDGET_MS = 5;
+const DASHBOARD_BUDGET_US_PER_CASE = 50;
+
+async function seedSection(scale, dir) {
+	const file = join(dir, 'org.db');
+	console.error(`Seeding an organization at scale ${scale} into ${file}…`);
+	const { module } = await runnerImport(join(root, 'bench/org.ts'), RUNNER);
+	const info = await module.seedOrg(file, { scale });
+	console.error(`  ${info.seconds.toFixed(1)} s`);
+	return info;
+}
+
+async function dbSection(info) {
+	console.error('Timing the dashboard and case page queries…');
+	const { module } = await runnerImport(join(root, 'bench/queries.ts'), RUNNER);
+	const results = await module.measureQueries(
+		info.file,
+		info,
+		{ warmup: 20, runs: 40, capMs: 4000 },
+		(line) => console.error(line)
+	);
+	const cases = info.facilitatorCases.all;
+	const budgetOf = (r) =>
+		r.group === 'dashboard'
+			? Math.max(CASE_BUDGET_MS, (cases * DASHBOARD_BUDGET_US_PER_CASE) / 1000)
+			: CASE_BUDGET_MS;
+	const missed = [];
+	const rows = results.map((r) => {
+		const s = stats(r.times);
+		const cpu = stats(r.cpu);
+		// The whole load is the sum of rows above it: shown, not budgeted twice.
+		const budget = r.label.startsWith('/') ? null : budgetOf(r);
+		const scans = [...new Set(r.plans.flatMap((p) => p.fullScans))];
+		const ok = (budget === null || s.median <= budget) && scans.length === 0;
+		if (!ok) {
+			const why = scans.length ? `scans ${scans.join(', ')}` : `${ms(s.median)} > ${ms(budget)}`;
+			missed.push(`${r.group}: ${r.label} (${why})`);
+		}
+		return [
+			r.group,
+			r.label,
+			String(r.queries),
+			String(r.rows),
+			ms(s.median),
+			ms(s.p95),
+			ms(cpu.median),
+			budget === null ? '—' : ms(budget),
+			scans.length ? scans.join(',') : 'none',
+			budget === null && ok ? 'info' : verdict(ok)
+		];
+	});
+	const counts = info.rows;
+	const title =
+		`Queries on a seeded organization (scale ${info.scale}: ${counts.cases.toLocaleString('en')} cases, ` +
+		`${counts.users.toLocaleString('en')} people, ${counts.agreement_items.toLocaleString('en')} agreement items, ` +
+		`${counts.audit_events.toLocaleString('en')} audit events, ${counts.case_envelopes.toLocaleString('en')} envelopes, ` +
+		`${counts.case_wraps.toLocaleString('en')} wraps; seeded in ${info.seconds.toFixed(0)} s). ` +
+		`Busy facilitator: ${info.facilitatorCases.all} cases (${info.facilitatorCases.open} open); ` +
+		`case page: one of theirs in follow-up with ${info.caseItems} agreement items. Budgets: ` +
+		`median ≤ ${CASE_BUDGET_MS} ms; the dashboard's, which grow with the caseload, ` +
+		`${DASHBOARD_BUDGET_US_PER_CASE} µs per case shown (at least ${CASE_BUDGET_MS} ms); no table read whole`;
+	const text = textTable(
+		[
+			'page',
+			'domain function',
+			'queries',
+			'rows',
+			'median',
+			'p95',
+			'CPU',
+			'budget',
+			'full scans',
+			'result'
+		],
+		rows,
+		[2, 3, 4, 5, 6, 7]
+	);
+	// Every distinct statement with SQLite's plan, as run for these people.
+	const plans = results
+		.map((r) => {
+			const seen = r.plans
+				.map((p) => {
+					const sql = p.sql.replace(/\(\?(, \?)+\)/g, '(?, …)').replace(/\s+/g, ' ');
+					return `  -- ${ms(p.ms)}  ${sql}\n${p.plan.map((l) => `     ${l}`).join('\n')}`;
+				})
+				.join('\n');
+			return `${r.group} / ${r.label}\n${seen}`;
+		})
+		.join('\n\n');
+	return { title, text, missed, plans };
+}
+
+// ---- HTTP throughput and memory --------------------------------------------------------------
+
+async function httpSection(info) {
+	requireBuild();
+	console.error('Starting the built app on the seeded organization…');
+	const server = await startServer(info.file);
+	try {
+		const cookie = await insertSession(info.file, info.facilitatorId);
+		const pages = [
+			{ label: 'bare page, no session', path: '/bench-bare' },
+			{ label: 'dashboard, signed in', path: '/cases', cookie },
+			{ label: 'case page, signed in', path: `/cases/${info.caseId}`, cookie }
+		];
+		const result = await measureHttp({
+			origin: server.origin,
+			pid: server.pid,
+			pages,
+			connections: 25,
+			seconds: 5,
+			rounds: 3,
+			progress: (line) => console.error(line)
+		});
+		const bare = result.rows[0];
+		const missed = [];
+		const rows = result.rows.map((r, i) => {
+			const ratio = r.rps / bare.rps;
+			const ok = i === 0 || (ratio >= 0.5 && r.p99 <= 100);
+			if (!ok) missed.push(`${r.label}: ${ratio.toFixed(2)} of the bare page, p99 ${r.p99} ms`);
+			return [
+				`${r.label} (${r.path.replace(info.caseId, '[id]')})`,
+				r.rps.toFixed(0),
+				i === 0 ? '1' : ratio.toFixed(2),
+				`${r.p50} ms`,
+				`${r.p99} ms`,
+				`${r.max} ms`,
+				`${r.peakMiB.toFixed(0)} MiB`,
+				i === 0 ? 'floor' : verdict(ok)
+			];
+		});
+		const text = textTable(
+			['page', 'req/s', 'ratio', 'p50', 'p99', 'max', 'peak RSS', 'result'],
+			rows,
+			[1, 2, 3, 4, 5, 6]
+		);
+		return {
+			title:
+				`HTTP throughput, autocannon, ${result.connections} connections, ${result.rounds} rounds of ` +
+				`${result.seconds} s per page alternating with the bare page (budget: ≥ 0.5 of the bare ` +
+				`page's req/s, p99 ≤ 100 ms). Server memory (VmRSS): ${result.idleMiB.toFixed(0)} MiB ` +
+				`warm and idle, ${Math.max(...result.rows.map((r) => r.peakMiB)).toFixed(0)} MiB at most ` +
+				`under load, ${result.afterMiB.toFixed(0)} MiB after`,
+			text,
+			missed
+		};
+	} finally {
+		await server.stop();
+	}
+}
+
+// ---- Lighthouse ------------------------------------------------------------------------------
+
+async function lighthouseSection() {
+	requireBuild();
+	const executablePath = chromiumPath();
+	console.error('Lighthouse (mobile, simulated slow 4G)…');
+	const { module } = await runnerImport(join(root, 'bench/lighthouse.ts'), RUNNER);
+	const { chromium: version, rows } = await module.measureLighthouse(
+		executablePath,
+		CHROMIUM_ARGS,
+		await freePort(),
+		(line) => console.error(line)
+	);
+	const missed = [];
+	const text = textTable(
+		[
+			'page',
+			'performance',
+			'accessibility',
+			'FCP',
+			'LCP',
+			'TBT',
+			'CLS',
+			'JS',
+			'result',
+			'not full marks'
+		],
+		rows.map((r) => {
+			const ok = r.performance >= 95 && r.accessibility === 100;
+			if (!ok) missed.push(`Lighthouse ${r.label}`);
+			return [
+				r.label,
+				String(r.performance),
+				String(r.accessibility),
+				`${r.metrics.fcp.toFixed(0)} ms`,
+				`${r.metrics.lcp.toFixed(0)} ms`,
+				`${r.metrics.tbt.toFixed(0)} ms`,
+				r.metrics.cls.toFixed(3),
+				kb(r.scriptBytes),
+				verdict(ok),
+				r.failedAudits.join('; ') || '—'
+			];
+		}),
+		[1, 2, 3, 4, 5, 6, 7]
+	);
+	return {
+		title: `Lighthouse 12, mobile, simulated slow 4G (${version}; budget: performance ≥ 95, accessibility 100)`,
+		text,
+		missed
+	};
+}
+
+async function freePort() {
+	const { createServer: net } = await import('node:net');
+	return new Promise((resolve, reject) => {
+		const s = net();
+		s.listen(0, '127.0.0.1', () => {
+			const a = s.address();
+			s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+		});
+		s.on('error', reject);
+	});
+}
+
+// ---- Running it all --------------------------------------------------------------------------
+
+const SECTIONS = ['crypto', 'js', 'db', 'http', 'lighthouse'];
+
+function options(argv) {
+	const get = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+	const only = (get('only') ?? process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',');
+	for (const s of only) {
+		if (!SECTIONS.includes(s))
+			throw new SetupError(`unknown section ${s}: use ${SECTIONS.join(', ')}`);
+	}
+	const scale = Number(get('scale') ?? process.env.BENCH_SCALE ?? 1);
+	if (!(scale > 0 && scale <= 1)) throw new SetupError('--scale must be a number in (0, 1]');
+	return { only: new Set(only), scale, plans: argv.includes('--plans') };
+}
+
+function machine() {
+	const model = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? '?';
+	const [one, five] = loadavg();
+	return (
+		`${model}, ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ` +
+		`load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min) at the start`
+	);
+}
+
+async function main() {
+	const opts = options(process.argv.slice(2));
+	console.log(`Machine: ${machine()}`);
+	/** @type {Section[]} */
+	const done = [];
+	/** @type {string[]} */
+	const failed = [];
+	// A section that cannot measure is reported and the others still run.
+	const section = async (name, measure) => {
+		try {
+			const s = await measure();
+			done.push(s);
+			console.log(`\n## ${s.title}\n\n${s.text}`);
+			return s;
+		} catch (e) {
+			console.error(e instanceof SetupError ? `bench: ${e.message}` : e);
+			failed.push(name);
+			return null;
+		}
+	};
+	if (opts.only.has('crypto')) await section('crypto', cryptoSection);
+	if (opts.only.has('js')) await section('js', jsSection);
+	if (opts.only.has('db') || opts.only.has('http')) {
+		const dir = mkdtempSync(join(tmpdir(), 'ck-bench-'));
+		try {
+			const info = await seedSection(opts.scale, dir).catch((e) => {
+				console.error(e);
+				failed.push('seeding');
+				return null;
+			});
+			if (info && opts.only.has('db')) {
+				const db = await section('db', () => dbSection(info));
+				if (db && opts.plans) console.log(`\nQuery plans (EXPLAIN QUERY PLAN):\n\n${db.plans}`);
+			}
+			if (info && opts.only.has('http')) await section('http', () => httpSection(info));
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}
+	if (opts.only.has('lighthouse')) await section('lighthouse', lighthouseSection);
+
+	const missed = done.flatMap((s) => s.missed);
 	console.log(
-		over.length
-			? `\n${over.length} budget(s) missed: ${over.map(({ b }) => b.label).join('; ')}`
+		missed.length
+			? `\n${missed.length} budget(s) missed:\n${missed.map((m) => `  - ${m}`).join('\n')}`
 			: '\nAll budgets met.'
 	);
-	return over.length ? 1 : 0;
+	if (failed.length) console.log(`Could not measure: ${failed.join(', ')} (see above).`);
+	console.log(
+		`Load average at the end: ${loadavg()
+			.map((l) => l.toFixed(1))
+			.join(', ')}`
+	);
+	return failed.length ? 2 : missed.length ? 1 : 0;
 }
 
 try {

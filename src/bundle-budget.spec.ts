@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { hasBuild, routeSizes } from '../scripts/route-js.js';
 
 // Each route's JavaScript, gzipped, from the build's client manifest: the kit entry, the app,
-// the route's layouts, error page and leaf, and every chunk they import statically.
-// Raise it only with a reason; later issues keep it honest.
+// the route's layouts, error page and leaf, and every chunk they import statically (counted by
+// scripts/route-js.js, which `npm run bench` shares). Raise it only with a reason.
 const BUDGET_BYTES = 60 * 1024;
 // Pages that make, unlock or use keys carry the encryption library (tweetnacl, envelopes,
 // personal state; about 15 KB gzipped). Everywhere else stays within the plain budget, which
@@ -37,72 +35,44 @@ const KEY_ROUTES = new Set([
 	'/unlock'
 ]);
 
-const OUTPUT = '.svelte-kit/output';
-const CLIENT = 'build/client';
-
-type Chunk = { file: string; imports?: string[]; src?: string };
-
-function routeNodes(): { id: string; nodes: number[] }[] {
-	const manifest = readFileSync(join(OUTPUT, 'server/manifest.js'), 'utf8');
-	// One piece per route; endpoint-only routes have no `page:` and are skipped.
-	return manifest
-		.split(/\n\s*id: "/)
-		.slice(1)
-		.flatMap((piece) => {
-			const id = piece.slice(0, piece.indexOf('"'));
-			const page = piece.match(/page: \{ layouts: \[([^\]]*)\], errors: \[([^\]]*)\], leaf: (\d+)/);
-			if (!page) return [];
-			const nodes = `${page[1]},${page[2]},${page[3]}`.split(',').filter(Boolean).map(Number);
-			return [{ id, nodes }];
-		});
-}
+// No page ships more than this, whatever its own budget says (the benchmarks' cap too).
+const CAP_BYTES = 100 * 1024;
+// The survivor's input form as a survivor uses it: the page and the form it loads once the
+// keys are open (answers, files, readers, the case log's checks), tweetnacl included. The
+// issue's target is 60 KB; it is not met yet (docs/benchmarks.md), so this holds the line.
+const FORM_ROUTE = '/cases/[id]/input';
+const FORM_READY_BYTES = 100 * 1024;
 
 describe('JavaScript budget per route', () => {
-	if (!existsSync(join(OUTPUT, 'client/.vite/manifest.json')) || !existsSync(CLIENT)) {
+	if (!hasBuild()) {
 		it('needs a build', () => {
 			expect.fail('No build found: run `npm run build` before the unit tests (npm test does).');
 		});
 		return;
 	}
-	const client: Record<string, Chunk> = JSON.parse(
-		readFileSync(join(OUTPUT, 'client/.vite/manifest.json'), 'utf8')
-	);
-	const byNode = (n: number) =>
-		Object.keys(client).find((k) => k.endsWith(`client-optimized/nodes/${n}.js`));
-	const entries = Object.keys(client).filter(
-		(k) => k.endsWith('client-optimized/app.js') || k.endsWith('runtime/client/entry.js')
-	);
+	const { entries, routes } = routeSizes();
 
-	function gzippedClosure(keys: string[]): number {
-		const seen = new Set<string>();
-		const stack = [...keys];
-		while (stack.length) {
-			const key = stack.pop() as string;
-			if (seen.has(key)) continue;
-			seen.add(key);
-			stack.push(...(client[key]?.imports ?? []));
-		}
-		let total = 0;
-		for (const key of seen) {
-			const file = client[key]?.file;
-			if (file?.endsWith('.js')) total += gzipSync(readFileSync(join(CLIENT, file))).length;
-		}
-		return total;
-	}
-
-	const routes = routeNodes();
 	it('finds the routes in the build', () => {
 		expect(routes.length).toBeGreaterThan(5);
-		expect(entries).toHaveLength(2);
+		expect(entries).toBe(2);
 	});
 	for (const route of routes) {
-		const budget =
-			ROUTE_BUDGETS[route.id] ?? (KEY_ROUTES.has(route.id) ? KEY_BUDGET_BYTES : BUDGET_BYTES);
+		const budget = Math.min(
+			CAP_BYTES,
+			ROUTE_BUDGETS[route.id] ?? (KEY_ROUTES.has(route.id) ? KEY_BUDGET_BYTES : BUDGET_BYTES)
+		);
 		it(`${route.id} stays within ${budget / 1024} KB gzipped`, () => {
-			// A route with only a server file (a redirect) has no client node of its own.
-			const keys = route.nodes.map(byNode).filter((k): k is string => Boolean(k));
-			expect(keys.length).toBeGreaterThanOrEqual(1);
-			expect(gzippedClosure([...entries, ...keys])).toBeLessThanOrEqual(budget);
+			expect(route.nodeCount).toBeGreaterThanOrEqual(1);
+			expect(route.bytes).toBeLessThanOrEqual(budget);
 		});
 	}
+	it('no page ships over 100 KB gzipped', () => {
+		const over = routes.filter((r) => r.bytes > CAP_BYTES).map((r) => `${r.id}: ${r.bytes}`);
+		expect(over).toEqual([]);
+	});
+	it(`the survivor's form, ready to write in, stays within ${FORM_READY_BYTES / 1024} KB gzipped`, () => {
+		const form = routes.find((r) => r.id === FORM_ROUTE);
+		expect(form?.withLazy).toBeGreaterThan(form?.bytes ?? Infinity);
+		expect(form?.withLazy).toBeLessThanOrEqual(FORM_READY_BYTES);
+	});
 });

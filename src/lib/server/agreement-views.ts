@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import { progressOf } from '$lib/agreement-dates';
 import { getDb, write, type Tx } from './db';
 import {
@@ -383,15 +383,38 @@ export async function followUpDashboard(userId: string, now = Date.now()): Promi
 		);
 	if (ags.length === 0) return [];
 	const ids = ags.map((a) => a.id);
-	const [versions, items, statuses, counts, names] = await Promise.all([
-		db.select().from(agreementVersions).where(inArray(agreementVersions.agreementId, ids)),
-		db.select().from(agreementItems).where(inArray(agreementItems.agreementId, ids)),
+	// Only the items of each agreement's version in force: earlier versions' are history.
+	const inForce = db
+		.select({
+			agreementId: agreementVersions.agreementId,
+			version: max(agreementVersions.version).as('force_version')
+		})
+		.from(agreementVersions)
+		.where(and(inArray(agreementVersions.agreementId, ids), isNotNull(agreementVersions.inForceAt)))
+		.groupBy(agreementVersions.agreementId)
+		.as('in_force');
+	// Each item with its latest status and number of check-ins counted here, not in JS: a busy
+	// facilitator's agreements have thousands of status events and check-ins.
+	const latestStatus = sql<ItemStatus | null>`(select ${itemStatuses.status} from ${itemStatuses}
+		where ${itemStatuses.agreementId} = ${agreementItems.agreementId}
+		and ${itemStatuses.itemId} = ${agreementItems.itemId}
+		order by ${itemStatuses.id} desc limit 1)`;
+	const checkInCount = sql<number>`(select count(*) from ${checkIns}
+		where ${checkIns.agreementId} = ${agreementItems.agreementId}
+		and ${checkIns.itemId} = ${agreementItems.itemId})`;
+	const [forced, items, names] = await Promise.all([
+		db.select({ agreementId: inForce.agreementId }).from(inForce),
 		db
-			.select()
-			.from(itemStatuses)
-			.where(inArray(itemStatuses.agreementId, ids))
-			.orderBy(asc(itemStatuses.id)),
-		db.select().from(checkIns).where(inArray(checkIns.agreementId, ids)),
+			.select({ item: agreementItems, status: latestStatus, checkIns: checkInCount })
+			.from(inForce)
+			.innerJoin(
+				agreementItems,
+				and(
+					eq(agreementItems.agreementId, inForce.agreementId),
+					eq(agreementItems.version, inForce.version)
+				)
+			)
+			.orderBy(asc(agreementItems.agreementId), asc(agreementItems.itemId)),
 		db
 			.select({
 				caseId: caseMembers.caseId,
@@ -406,29 +429,39 @@ export async function followUpDashboard(userId: string, now = Date.now()): Promi
 				)
 			)
 	]);
+	const byItem = (agreementId: string, itemId: string) => `${agreementId} ${itemId}`;
+	const status = new Map<string, ItemStatus>();
+	const counts = new Map<string, number>();
+	for (const { item, status: s, checkIns: n } of items) {
+		if (s) status.set(byItem(item.agreementId, item.itemId), s);
+		counts.set(byItem(item.agreementId, item.itemId), Number(n));
+	}
+	const itemsOf = new Map<string, (typeof agreementItems.$inferSelect)[]>();
+	for (const { item } of items) {
+		itemsOf.set(item.agreementId, [...(itemsOf.get(item.agreementId) ?? []), item]);
+	}
+	const nameBy = new Map(names.map((n) => [`${n.caseId} ${n.userId}`, n.name]));
 	const nameOf = (caseId: string, id: string) =>
-		names.find((n) => n.caseId === caseId && n.userId === id)?.name ?? m.former_participant();
+		nameBy.get(`${caseId} ${id}`) ?? m.former_participant();
+	const refOf = new Map(open.map((c) => [c.caseId, c.ref]));
 	const out: CaseFollowUp[] = [];
+	const hasForce = new Set(forced.map((f) => f.agreementId));
 	for (const a of ags) {
-		const force = versions
-			.filter((v) => v.agreementId === a.id && v.inForceAt !== null)
-			.sort((x, y) => y.version - x.version)[0];
-		if (!force) continue;
-		const status = new Map<string, ItemStatus>();
-		for (const s of statuses) if (s.agreementId === a.id) status.set(s.itemId, s.status);
+		if (!hasForce.has(a.id)) continue;
+		const its = itemsOf.get(a.id) ?? [];
 		const row: CaseFollowUp = {
 			caseId: a.caseId,
-			ref: open.find((c) => c.caseId === a.caseId)!.ref,
+			ref: refOf.get(a.caseId)!,
 			items: 0,
 			settled: 0,
 			missed: 0,
 			overdue: [],
 			next: null
 		};
-		for (const i of items.filter((x) => x.agreementId === a.id && x.version === force.version)) {
-			const s = status.get(i.itemId) ?? 'open';
+		for (const i of its) {
+			const s = status.get(byItem(a.id, i.itemId)) ?? 'open';
 			const settled = s === 'done' || s === 'verified' || s === 'missed';
-			const n = counts.filter((c) => c.agreementId === a.id && c.itemId === i.itemId).length;
+			const n = counts.get(byItem(a.id, i.itemId)) ?? 0;
 			const p = progressOf(toItem(i), n, settled, now);
 			row.items++;
 			if (s === 'done' || s === 'verified') row.settled++;

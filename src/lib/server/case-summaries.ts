@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { getDb } from './db';
 import { caseLog, caseMembers } from './db/schema';
 import { caseDirectory } from './case-log';
-import { listCaseEnvelopes, type StoredCaseEnvelope } from './case-envelopes';
+import { latestWrappedFor, type StoredCaseEnvelope } from './case-envelopes';
 import type { LogEntryInput } from './validation/cases';
 
 /**
@@ -31,12 +31,16 @@ export async function caseSummariesFor(userId: string) {
 		.orderBy(asc(caseLog.caseId), asc(caseLog.seq));
 	const logs = new Map<string, LogEntryInput[]>(ids.map((id) => [id, []]));
 	for (const e of entries) logs.get(e.caseId)?.push(JSON.parse(e.entry) as LogEntryInput);
-	const cases: { caseId: string; entries: LogEntryInput[]; summary: StoredCaseEnvelope | null }[] =
-		[];
-	for (const caseId of ids) {
-		const [summary] = await listCaseEnvelopes(userId, caseId, ['case-summary']);
-		cases.push({ caseId, entries: logs.get(caseId) ?? [], summary: summary ?? null });
+	// Every case's summary in three queries (not three per case): the earliest made, as before.
+	const summaries = new Map<string, StoredCaseEnvelope>();
+	for (const { caseId, envelope } of await latestWrappedFor(userId, ids, ['case-summary'])) {
+		if (!summaries.has(caseId)) summaries.set(caseId, envelope);
 	}
+	const cases = ids.map((caseId) => ({
+		caseId,
+		entries: logs.get(caseId) ?? [],
+		summary: summaries.get(caseId) ?? null
+	}));
 	const directory = await caseDirectory(ids);
 	return { cases, directory };
 }

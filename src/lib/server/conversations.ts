@@ -1,8 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { getDb, type Tx } from './db';
 import { caseEnvelopes, caseMembers, caseSeen, caseWraps, type CaseMember } from './db/schema';
 import { caseView, type CasePerson } from './cases';
-import { wrapOfVersion } from './case-envelopes';
+import { wrapFor } from './case-envelopes';
 import { notSeen, seenBy } from './seen';
 import { Problem } from './problem';
 
@@ -88,7 +88,7 @@ export async function messageCounts(
 				then ${caseEnvelopes.createdAt} end)`
 		})
 		.from(caseEnvelopes)
-		.innerJoin(caseWraps, and(wrapOfVersion, eq(caseWraps.readerId, userId)))
+		.innerJoin(caseWraps, wrapFor(userId))
 		.leftJoin(
 			caseMembers,
 			and(
@@ -108,6 +108,30 @@ export async function messageCounts(
 	return rows
 		.filter((r): r is MessageCount => r.subject !== null)
 		.map((r) => ({ ...r, unread: Number(r.unread), total: Number(r.total) }));
+}
+
+/**
+ * Per case, how many messages others wrote to me that I have not opened: the dashboard's part
+ * of `messageCounts`, counted in one pass without names or times.
+ */
+export async function unreadMessagesByCase(db: Reader, userId: string, caseIds: string[]) {
+	if (caseIds.length === 0) return [];
+	return db
+		.select({ caseId: caseEnvelopes.caseId, unread: count() })
+		.from(caseEnvelopes)
+		.innerJoin(caseWraps, wrapFor(userId))
+		.leftJoin(caseSeen, seenBy(userId))
+		.where(
+			and(
+				inArray(caseEnvelopes.caseId, caseIds),
+				inArray(caseEnvelopes.kind, [...MESSAGE_KINDS]),
+				eq(caseEnvelopes.deleted, false),
+				isNotNull(caseEnvelopes.subject),
+				ne(caseEnvelopes.authorId, userId),
+				notSeen
+			)
+		)
+		.groupBy(caseEnvelopes.caseId);
 }
 
 type Named = Pick<CaseMember, 'caseId' | 'userId' | 'role' | 'status'> & { name: string };

@@ -23,8 +23,8 @@ import {
 import { CLOSED_STAGES } from './cases';
 import { URGENT, type NoticeKind } from './case-notices';
 import type { Stage } from './validation/cases';
-import { messageCounts } from './conversations';
-import { wrapOfVersion } from './case-envelopes';
+import { messageCounts, unreadMessagesByCase } from './conversations';
+import { wrapFor } from './case-envelopes';
 import { notSeen, seenBy } from './seen';
 import { agreementNewsWithRefs, type AgreementNews } from './agreement-views';
 import { progressOf } from '$lib/agreement-dates';
@@ -226,20 +226,17 @@ export async function casesOf(db: Reader, userId: string, owned = false) {
 async function newsFor(db: Reader, userId: string, caseIds: string[], now: number) {
 	const latest = db
 		.select({
-			caseId: caseWraps.caseId,
-			objectId: caseWraps.objectId,
-			version: max(caseWraps.version).as('latest_version')
+			caseId: caseEnvelopes.caseId,
+			objectId: caseEnvelopes.objectId,
+			version: max(caseEnvelopes.version).as('latest_version')
 		})
-		.from(caseWraps)
-		.innerJoin(caseEnvelopes, wrapOfVersion)
+		.from(caseEnvelopes)
+		.innerJoin(caseWraps, wrapFor(userId))
 		.where(
-			and(
-				eq(caseWraps.readerId, userId),
-				inArray(caseWraps.caseId, caseIds),
-				inArray(caseEnvelopes.kind, [...NEWS_KINDS])
-			)
+			and(inArray(caseEnvelopes.caseId, caseIds), inArray(caseEnvelopes.kind, [...NEWS_KINDS]))
 		)
-		.groupBy(caseWraps.caseId, caseWraps.objectId)
+		// In the kind index's order (an object keeps its kind), so SQLite starts from it.
+		.groupBy(caseEnvelopes.caseId, caseEnvelopes.kind, caseEnvelopes.objectId)
 		.as('latest');
 	const since = now - RECENT_MS;
 	return db
@@ -570,8 +567,8 @@ export async function unreadByCase(
 	for (const n of onePerAuthor(await newsFor(db, userId, caseIds, now))) {
 		if (n.unread) out.set(n.caseId, (out.get(n.caseId) ?? 0) + 1);
 	}
-	for (const c of await messageCounts(db, userId, caseIds)) {
-		if (c.unread > 0) out.set(c.caseId, (out.get(c.caseId) ?? 0) + c.unread);
+	for (const c of await unreadMessagesByCase(db, userId, caseIds)) {
+		out.set(c.caseId, (out.get(c.caseId) ?? 0) + c.unread);
 	}
 	return out;
 }

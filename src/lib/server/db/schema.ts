@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
 	blob,
 	foreignKey,
@@ -106,7 +107,13 @@ export const links = sqliteTable(
 		usedAt: integer('used_at'),
 		revokedAt: integer('revoked_at')
 	},
-	(t) => [index('links_kind_idx').on(t.kind)]
+	(t) => [
+		index('links_kind_idx').on(t.kind),
+		// Links still waiting to be used: a few among every invitation ever made.
+		index('links_open_idx')
+			.on(t.expiresAt)
+			.where(sql`${t.usedAt} is null and ${t.revokedAt} is null`)
+	]
 );
 
 /** Rate-limit counters, keyed by a truncated HMAC of the client address; never the address. */
@@ -336,7 +343,11 @@ export const caseEvents = sqliteTable(
 		// stage: the new stage; lead: the new lead's id; member: "<userId> <status>".
 		value: text('value').notNull()
 	},
-	(t) => [index('case_events_case_idx').on(t.caseId, t.id)]
+	(t) => [
+		index('case_events_case_idx').on(t.caseId, t.id),
+		// A case's latest event of a kind (its stage) without reading the others.
+		index('case_events_kind_idx').on(t.caseId, t.kind)
+	]
 );
 
 /** The signed case log as browsers made it; the server keeps it in order and serves it. */
@@ -409,7 +420,18 @@ export const caseEnvelopes = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.caseId, t.objectId, t.version] }),
-		index('case_envelopes_kind_idx').on(t.caseId, t.kind)
+		// Covers what lists and counts of some kinds read (versions, authors, dates), so neither
+		// the header and body nor `created_at`, stored after them, is read to answer them.
+		index('case_envelopes_kind_idx').on(
+			t.caseId,
+			t.kind,
+			t.objectId,
+			t.version,
+			t.authorId,
+			t.subject,
+			t.deleted,
+			t.createdAt
+		)
 	]
 );
 
@@ -426,7 +448,8 @@ export const caseWraps = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.caseId, t.objectId, t.version, t.readerId] }),
-		index('case_wraps_reader_idx').on(t.readerId, t.caseId),
+		// Covers "what is wrapped for me in these cases" without reading the boxes.
+		index('case_wraps_reader_idx').on(t.readerId, t.caseId, t.objectId, t.version),
 		foreignKey({
 			columns: [t.caseId, t.objectId, t.version],
 			foreignColumns: [caseEnvelopes.caseId, caseEnvelopes.objectId, caseEnvelopes.version]
@@ -894,7 +917,10 @@ export const checkIns = sqliteTable(
 		authorId: text('author_id').notNull(),
 		createdAt: integer('created_at').notNull()
 	},
-	(t) => [index('check_ins_agreement_idx').on(t.agreementId, t.itemId)]
+	(t) => [
+		index('check_ins_agreement_idx').on(t.agreementId, t.itemId),
+		index('check_ins_case_idx').on(t.caseId, t.createdAt)
+	]
 );
 
 /**
