@@ -94,6 +94,13 @@ export const handle = sequence(securityHeaders, originCheck, rateLimit, session)
 // Unexpected errors are logged by id only: no request body, no tokens, no addresses.
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status === 404) return { message: problemMessage('not_found'), code: 'not_found' };
+	// SvelteKit's own refusals of a request (a body over the limit, a form post that is not a
+	// form, a method the route does not have, a path that does not decode): the request's
+	// fault, not ours, so nothing is logged as an error.
+	if (status === 413) return { message: problemMessage('too_large'), code: 'too_large' };
+	if (status >= 400 && status < 500) {
+		return { message: problemMessage('bad_request'), code: 'bad_request' };
+	}
 	const id = crypto.randomUUID();
 	console.error(`error ${id}: ${describeError(error)}`);
 	return { message: problemMessage('unexpected'), code: 'unexpected' };

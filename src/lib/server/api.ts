@@ -3,6 +3,14 @@ import * as v from 'valibot';
 import { Problem } from './problem';
 import { problemMessage } from './messages';
 
+/**
+ * Whether reading a request's body failed because it is over the server's limit (adapter-node's
+ * `BODY_SIZE_LIMIT`): SvelteKit errors the body's stream with a 413.
+ */
+export function overLimit(e: unknown): boolean {
+	return typeof e === 'object' && e !== null && (e as { status?: unknown }).status === 413;
+}
+
 /** Reads a JSON body and checks its shape; anything else is a 400 with plain words. */
 export async function parseJson<S extends v.GenericSchema>(
 	request: Request,
@@ -11,8 +19,8 @@ export async function parseJson<S extends v.GenericSchema>(
 	let body: unknown;
 	try {
 		body = await request.json();
-	} catch {
-		throw new Problem(400, 'bad_request');
+	} catch (e) {
+		throw new Problem(overLimit(e) ? 413 : 400, overLimit(e) ? 'too_large' : 'bad_request');
 	}
 	const result = v.safeParse(schema, body);
 	if (!result.success) throw new Problem(400, 'bad_request');
@@ -32,6 +40,8 @@ export function jsonEndpoint(fn: (event: RequestEvent) => Promise<Response>) {
 			return await fn(event);
 		} catch (e) {
 			if (e instanceof Problem) return problemJson(e);
+			// A body over the limit, read by the endpoint itself (raw bytes).
+			if (overLimit(e)) return problemJson(new Problem(413, 'too_large'));
 			throw e;
 		}
 	};
