@@ -981,9 +981,9 @@ const IGNORED: Record<string, '*' | readonly string[]> = {
 export type Fingerprint = Record<string, string[]>;
 
 /**
- * A read batch, tried again when this process's own connection reports SQLITE_BUSY (about
- * once in a hundred thousand reads while the app writes the same file, seen in long fuzzing
- * runs): the test's reading, not the app's answer.
+ * A read batch, tried again when this process's own connection reports SQLITE_BUSY ("cannot
+ * commit transaction - SQL statements in progress", once in some hundred thousand reads of a
+ * long fuzzing run): the test's reading, not the app's answer.
  */
 async function readBatch(db: Client, statements: string[]) {
 	for (let attempt = 1; ; attempt++) {

@@ -11,7 +11,10 @@ export function overLimit(e: unknown): boolean {
 	return typeof e === 'object' && e !== null && (e as { status?: unknown }).status === 413;
 }
 
-/** Reads a JSON body and checks its shape; anything else is a 400 with plain words. */
+/**
+ * Reads a JSON body and checks its shape; anything else is a 400 with plain words, and a body
+ * over the limit a 413.
+ */
 export async function parseJson<S extends v.GenericSchema>(
 	request: Request,
 	schema: S
@@ -20,7 +23,8 @@ export async function parseJson<S extends v.GenericSchema>(
 	try {
 		body = await request.json();
 	} catch (e) {
-		throw new Problem(overLimit(e) ? 413 : 400, overLimit(e) ? 'too_large' : 'bad_request');
+		if (overLimit(e)) throw new Problem(413, 'too_large');
+		throw new Problem(400, 'bad_request');
 	}
 	const result = v.safeParse(schema, body);
 	if (!result.success) throw new Problem(400, 'bad_request');
