@@ -113,6 +113,16 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
 	// A database that could not be reached: plain words, and `databaseDown` makes it a 503.
 	const unavailable = unavailableError(error, event);
 	if (unavailable) return unavailable;
+	// SvelteKit's own refusals of a request (a body over the limit, a form post that is not a
+	// form, a method the route does not have, a path that does not decode): the request's
+	// fault, not ours, so nothing is logged as an error.
+	if (status === 413) {
+		// An error page: what was typed is no longer on screen, so the words do not say it is.
+		return { message: problemMessage('request_too_large'), code: 'request_too_large' };
+	}
+	if (status >= 400 && status < 500) {
+		return { message: problemMessage('bad_request'), code: 'bad_request' };
+	}
 	const id = crypto.randomUUID();
 	console.error(`error ${id}: ${describeError(error)}`);
 	return { message: problemMessage('unexpected'), code: 'unexpected' };

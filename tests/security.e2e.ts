@@ -2,6 +2,9 @@ import { expect, request, test } from '@playwright/test';
 import { startApp, countRows, type App } from './support/app';
 import { newDevice } from './support/passkeys';
 import { createAccount, signOut } from './support/flows';
+import { applySeed, b64, makeSeed, type Person, type Seed } from './support/seed';
+import { generateToken, hashToken, insertSession } from './support/sessions';
+import { pages, pageServerRoutes } from './support/endpoints';
 
 let app: App;
 test.beforeAll(async () => {
@@ -20,24 +23,171 @@ async function snapshot() {
 	);
 }
 
-test('security headers and a strict CSP on every page', async () => {
+/** The headers of every answer, and a CSP that lets no script run but ours. */
+function expectSecurityHeaders(h: Record<string, string>, what: string) {
+	expect(h['x-content-type-options'], what).toBe('nosniff');
+	expect(h['referrer-policy'], what).toBe('same-origin');
+	expect(h['cross-origin-opener-policy'], what).toBe('same-origin');
+	expect(h['cross-origin-resource-policy'], what).toBe('same-origin');
+	expect(h['permissions-policy'], what).toMatch(/camera=\(\)/);
+	expect(h['cache-control'], what).toBe('no-store');
+}
+
+function expectStrictCsp(h: Record<string, string>, what: string) {
+	const csp = h['content-security-policy'] ?? '';
+	expect(csp, what).toContain("default-src 'self'");
+	expect(csp, what).toContain("object-src 'none'");
+	expect(csp, what).toContain("base-uri 'none'");
+	expect(csp, what).toContain("frame-ancestors 'none'");
+	expect(csp, what).toContain("form-action 'self'");
+	expect(csp, what).toMatch(/script-src 'self'/);
+	expect(csp, what).not.toContain('unsafe-inline');
+	expect(csp, what).not.toContain('unsafe-eval');
+	expect(csp, what).not.toMatch(/https?:\/\//);
+	return csp;
+}
+
+/** Every script in a page is ours: loaded from this origin, or inline with the CSP's nonce. */
+function expectOnlyOurScripts(html: string, csp: string, what: string) {
+	const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
+	const tags = [...html.matchAll(/<script\b[^>]*>/g)];
+	for (const [tag] of tags) {
+		const src = tag.match(/\ssrc="([^"]*)"/)?.[1];
+		if (src !== undefined) expect(src, `${what}: ${tag}`).toMatch(/^\/(?!\/)/);
+		else expect(tag, what).toContain(`nonce="${nonce}"`);
+	}
+	return tags.length;
+}
+
+test('security headers and a strict CSP on pages anyone can reach', async () => {
 	const api = await request.newContext();
 	for (const path of ['/signin', '/setup/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '/nowhere']) {
 		const res = await api.get(app.origin + path);
-		const h = res.headers();
-		expect(h['x-content-type-options']).toBe('nosniff');
-		expect(h['referrer-policy']).toBe('same-origin');
-		expect(h['cross-origin-opener-policy']).toBe('same-origin');
-		expect(h['cache-control']).toBe('no-store');
-		const csp = h['content-security-policy'] ?? '';
-		expect(csp).toContain("object-src 'none'");
-		expect(csp).toContain("base-uri 'none'");
-		expect(csp).toContain("frame-ancestors 'none'");
-		expect(csp).toContain("form-action 'self'");
-		expect(csp).toMatch(/script-src 'self'/);
-		expect(csp).not.toContain('unsafe-inline');
-		expect(csp).not.toContain('unsafe-eval');
-		expect(csp).not.toMatch(/https?:\/\//);
+		expectSecurityHeaders(res.headers(), path);
+		expectOnlyOurScripts(await res.text(), expectStrictCsp(res.headers(), path), path);
+	}
+});
+
+/**
+ * Every page of the app (each `+page.svelte`, and each route whose `+page.server.ts` only sends
+ * the browser on), as someone who may open it, with the seed's ids. A new page fails the test
+ * below until it has a visit here.
+ */
+type Visit = { path: (s: Seed) => string; as: Person | 'signedOut'; status?: number };
+const DEVICE_TOKEN = generateToken();
+const NEWCOMER = { id: b64(22), cookie: '' };
+const VISITS: Record<string, Visit> = {
+	'/': { path: () => '/', as: 'survivor', status: 303 },
+	'/account/data': { path: () => '/account/data', as: 'survivor' },
+	'/account/data/print': { path: () => '/account/data/print', as: 'survivor' },
+	'/account/delete': { path: () => '/account/delete', as: 'survivor' },
+	'/account/deleted': { path: () => '/account/deleted', as: 'signedOut' },
+	'/account/keys': { path: () => '/account/keys', as: 'survivor' },
+	'/account/passkeys': { path: () => '/account/passkeys', as: 'survivor' },
+	'/account/sessions': { path: () => '/account/sessions', as: 'survivor' },
+	'/admin': { path: () => '/admin', as: 'admin' },
+	'/admin/retention': { path: () => '/admin/retention', as: 'admin' },
+	'/admin/templates': { path: () => '/admin/templates', as: 'admin' },
+	'/admin/templates/[id]': {
+		path: (s) => `/admin/templates/${s.rows.formTemplates[0]!.id}`,
+		as: 'admin'
+	},
+	'/cases': { path: () => '/cases', as: 'lead' },
+	'/cases/new': { path: () => '/cases/new', as: 'lead' },
+	'/cases/[id]': { path: (s) => `/cases/${s.case1.id}`, as: 'lead' },
+	'/cases/[id]/agreement': { path: (s) => `/cases/${s.case1.id}/agreement`, as: 'survivor' },
+	'/cases/[id]/audit': { path: (s) => `/cases/${s.case1.id}/audit`, as: 'lead' },
+	'/cases/[id]/input': { path: (s) => `/cases/${s.case1.id}/input`, as: 'survivor' },
+	'/cases/[id]/meetings': { path: (s) => `/cases/${s.case1.id}/meetings`, as: 'supporter' },
+	'/cases/[id]/messages': {
+		path: (s) => `/cases/${s.case1.id}/messages`,
+		as: 'survivor',
+		status: 303
+	},
+	'/cases/[id]/messages/[person]': {
+		path: (s) => `/cases/${s.case1.id}/messages/${s.people.survivor.id}`,
+		as: 'survivor'
+	},
+	'/cases/[id]/preview': { path: (s) => `/cases/${s.case1.id}/preview`, as: 'survivor' },
+	'/cases/[id]/summary': { path: (s) => `/cases/${s.case1.id}/summary`, as: 'survivor' },
+	'/devices/add/[token]': { path: () => `/devices/add/${DEVICE_TOKEN}`, as: 'signedOut' },
+	'/home': { path: () => '/home', as: 'community' },
+	'/join/[token]': { path: (s) => `/join/${s.invite.token}`, as: 'signedOut' },
+	// Someone signed in who has no keys yet (NEWCOMER, made below).
+	'/keys/new': { path: () => '/keys/new', as: 'signedOut' },
+	'/meetings': { path: () => '/meetings', as: 'responsible' },
+	'/messages': { path: () => '/messages', as: 'lead' },
+	'/notebook': { path: () => '/notebook', as: 'survivor' },
+	'/people': { path: () => '/people', as: 'lead' },
+	'/people/[id]': { path: (s) => `/people/${s.people.responsible.id}`, as: 'lead' },
+	// The seed's organization is set up: any setup link is refused, on a page all the same.
+	'/setup/[token]': { path: () => `/setup/${generateToken()}`, as: 'signedOut', status: 404 },
+	'/signin': { path: () => '/signin', as: 'signedOut' },
+	'/signout': { path: () => '/signout', as: 'survivor', status: 303 },
+	'/unlock': { path: () => '/unlock', as: 'survivor' }
+};
+
+test('security headers and a strict CSP on every page of the app, opened by someone who may see it', async () => {
+	const seeded = await startApp();
+	try {
+		const seed = makeSeed();
+		await applySeed(seeded.db, seed);
+		const now = Date.now();
+		await seeded.db.execute({
+			sql: `INSERT INTO links (id, token_hash, kind, created_by, user_id, created_at, expires_at)
+				VALUES (?, ?, 'device', ?, ?, ?, ?)`,
+			args: [
+				b64(22),
+				hashToken(DEVICE_TOKEN),
+				seed.people.survivor.id,
+				seed.people.survivor.id,
+				now,
+				now + 3_600_000
+			]
+		});
+		await seeded.db.execute({
+			sql: 'INSERT INTO users (id, display_name, created_at) VALUES (?, ?, ?)',
+			args: [NEWCOMER.id, 'Newcomer', now]
+		});
+		NEWCOMER.cookie = await insertSession(seeded.db, NEWCOMER.id);
+
+		const routes = [...new Set([...pages(), ...pageServerRoutes()])].sort();
+		expect(
+			routes.filter((r) => !VISITS[r]),
+			'add a visit to VISITS in tests/security.e2e.ts'
+		).toEqual([]);
+		expect(Object.keys(VISITS).filter((r) => !routes.includes(r))).toEqual([]);
+
+		const api = await request.newContext();
+		for (const [route, visit] of Object.entries(VISITS)) {
+			const path = visit.path(seed);
+			const cookie =
+				route === '/keys/new'
+					? NEWCOMER.cookie
+					: visit.as === 'signedOut'
+						? undefined
+						: seed.people[visit.as].cookie;
+			const res = await api.get(seeded.origin + path, {
+				headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) },
+				maxRedirects: 0
+			});
+			const what = `${route} (${path}) as ${visit.as}`;
+			expect(res.status(), what).toBe(visit.status ?? 200);
+			expectSecurityHeaders(res.headers(), what);
+			if (res.status() !== 200) continue;
+			const csp = expectStrictCsp(res.headers(), what);
+			// SvelteKit starts every page with an inline script: it carries the nonce.
+			expect(expectOnlyOurScripts(await res.text(), csp, what), what).toBeGreaterThan(0);
+			// The same load as data, for the app's own navigation.
+			const data = await api.get(`${seeded.origin}${path}/__data.json`, {
+				headers: cookie ? { cookie } : {}
+			});
+			expect(data.status(), `${what}: __data.json`).toBe(200);
+			expectSecurityHeaders(data.headers(), `${what}: __data.json`);
+		}
+		expect(seeded.output()).not.toMatch(/^error /m);
+	} finally {
+		await seeded.stop();
 	}
 });
 

@@ -17,7 +17,9 @@ import { generateToken, hashToken, sessionCookie, sessionRow } from './sessions'
  * survivor has an upload not sent yet, and two relays of her words to the responsible party:
  * one she approved, one proposed and waiting for her answer. Case 1 also has meetings and
  * polls (see `meetings` and `polls` in the seed), and an accountability agreement in force with
- * an amendment waiting for consents, and two check-ins (see `agreement`).
+ * an amendment waiting for consents, and two check-ins (see `agreement`). The survivor also has
+ * a remembered device and an add-a-passkey link not used yet; the admin, three form templates
+ * (one in use for each party, one not).
  */
 
 export const PEOPLE = [
@@ -208,6 +210,8 @@ export function makeSeed(now = Date.now()) {
 	const invite = { id: b64(22), token: generateToken() };
 	const facilitatorInvite = { id: b64(22), token: generateToken() };
 	const orgInvite = { id: b64(22), token: generateToken() };
+	// An add-a-passkey link the survivor made for a new device of hers, not used yet.
+	const deviceLink = { id: b64(22), token: generateToken() };
 	const pendingAdd = { id: b64(22), seq: 6 };
 	// The joiner's invite tag: only facilitators' browsers check it, so only they are sent it.
 	const tag = bytes32();
@@ -261,6 +265,15 @@ export function makeSeed(now = Date.now()) {
 			createdBy: people.admin.id,
 			createdAt: at(1),
 			expiresAt: at(1) + 7 * DAY
+		},
+		{
+			id: deviceLink.id,
+			tokenHash: hashToken(deviceLink.token),
+			kind: 'device',
+			createdBy: survivor.id,
+			userId: survivor.id,
+			createdAt: at(0.1),
+			expiresAt: at(0.1) + DAY
 		}
 	];
 	const caseInvites = [
@@ -461,6 +474,7 @@ export function makeSeed(now = Date.now()) {
 		createdAt,
 		decidedAt: relayed ? createdAt + DAY : null
 	});
+	const device = { id: b64(22), share: b64(43) };
 	const draft = {
 		userId: survivor.id,
 		objectId: b64(22),
@@ -619,6 +633,16 @@ export function makeSeed(now = Date.now()) {
 			relayRow(relay.id, objects.relayProposal, null, at(1))
 		],
 		personalEnvelopes: [draft],
+		// The survivor's phone, remembered ("this device is mine"): the server's half of its key.
+		deviceShares: [
+			{
+				id: device.id,
+				userId: survivor.id,
+				share: device.share,
+				createdAt: at(3),
+				lastUsedAt: at(1)
+			}
+		],
 		meetings: [
 			meetingRow(preparation, 'preparation', lead, at(1)),
 			meetingRow(readiness, 'readiness', co, at(3)),
@@ -659,14 +683,20 @@ export function makeSeed(now = Date.now()) {
 			notice(2, preparation, supporter, 'scheduled', at(1)),
 			notice(3, cancelled, responsible, 'cancelled', at(6))
 		],
-		// Questions only (no answers): one template in use for each party.
-		formTemplates: (['survivor', 'responsible'] as const).map((audience) => ({
+		// Questions only (no answers): one template in use for each party, and a draft not in use.
+		formTemplates: (
+			[
+				['survivor', true],
+				['responsible', true],
+				['survivor', false]
+			] as const
+		).map(([audience, inUse], i) => ({
 			id: b64(22),
 			audience,
-			name: `Questions for the ${audience}`,
+			name: `Questions for the ${audience}${i === 2 ? ' (draft)' : ''}`,
 			contentNote: 'Every question is optional.',
 			questions: JSON.stringify([{ type: 'long', id: 'q1', text: 'What do you need?' }]),
-			inUse: true,
+			inUse,
 			createdAt: at(40),
 			updatedAt: at(40)
 		})),
@@ -764,7 +794,10 @@ export function makeSeed(now = Date.now()) {
 			{ value: e.body, readers: Object.keys(e.wraps) },
 			...Object.entries(e.wraps).map(([reader, box]) => ({ value: box, readers: [reader] }))
 		]),
-		...[draft.header, draft.body, draft.wrap].map((value) => ({ value, readers: [survivor.id] })),
+		...[draft.header, draft.body, draft.wrap, device.share].map((value) => ({
+			value,
+			readers: [survivor.id]
+		})),
 		{ value: tag, readers: [lead.id, co.id] },
 		// A file goes to whoever its message is wrapped for; an upload not sent, to nobody else.
 		...[letter.id, ...letter.chunks].map((value) => ({
@@ -826,6 +859,9 @@ export function makeSeed(now = Date.now()) {
 		facilitatorInvite,
 		/** A waiting invite to become one of the program's facilitators, made by the admin. */
 		orgInvite,
+		/** The survivor's add-a-passkey link, and her remembered device. */
+		deviceLink,
+		device,
 		/** The community member's add, waiting to be signed as log entry `seq`. */
 		pendingAdd,
 		/** An unseen "I need to talk" from the survivor. */
@@ -910,6 +946,7 @@ export async function applySeed(db: Client, seed: Seed) {
 		orm.insert(t.attachmentChunks).values(r.attachmentChunks),
 		orm.insert(t.relays).values(r.relays),
 		orm.insert(t.personalEnvelopes).values(r.personalEnvelopes),
+		orm.insert(t.deviceShares).values(r.deviceShares),
 		orm.insert(t.formTemplates).values(r.formTemplates),
 		orm.insert(t.meetings).values(r.meetings),
 		orm.insert(t.meetingInvitees).values(r.meetingInvitees),
@@ -943,12 +980,28 @@ const IGNORED: Record<string, '*' | readonly string[]> = {
 
 export type Fingerprint = Record<string, string[]>;
 
+/**
+ * A read batch, tried again when this process's own connection reports SQLITE_BUSY ("cannot
+ * commit transaction - SQL statements in progress", once in some hundred thousand reads of a
+ * long fuzzing run): the test's reading, not the app's answer.
+ */
+async function readBatch(db: Client, statements: string[]) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await db.batch(statements, 'read');
+		} catch (e) {
+			if (attempt >= 5 || !String((e as Error).message).includes('SQLITE_BUSY')) throw e;
+			await new Promise((r) => setTimeout(r, 20 * attempt));
+		}
+	}
+}
+
 /** Every row of every table, each as sorted JSON, so two states can be compared and explained. */
 export async function fingerprint(db: Client): Promise<Fingerprint> {
 	const tables = (await appTables(db)).filter((name) => IGNORED[name] !== '*');
-	const results = await db.batch(
-		tables.map((name) => `SELECT * FROM "${name}"`),
-		'read'
+	const results = await readBatch(
+		db,
+		tables.map((name) => `SELECT * FROM "${name}"`)
 	);
 	const out: Fingerprint = {};
 	tables.forEach((name, i) => {

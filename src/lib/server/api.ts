@@ -3,7 +3,18 @@ import * as v from 'valibot';
 import { Problem } from './problem';
 import { problemMessage } from './messages';
 
-/** Reads a JSON body and checks its shape; anything else is a 400 with plain words. */
+/**
+ * Whether reading a request's body failed because it is over the server's limit (adapter-node's
+ * `BODY_SIZE_LIMIT`): SvelteKit errors the body's stream with a 413.
+ */
+export function overLimit(e: unknown): boolean {
+	return typeof e === 'object' && e !== null && (e as { status?: unknown }).status === 413;
+}
+
+/**
+ * Reads a JSON body and checks its shape; anything else is a 400 with plain words, and a body
+ * over the limit a 413.
+ */
 export async function parseJson<S extends v.GenericSchema>(
 	request: Request,
 	schema: S
@@ -11,7 +22,8 @@ export async function parseJson<S extends v.GenericSchema>(
 	let body: unknown;
 	try {
 		body = await request.json();
-	} catch {
+	} catch (e) {
+		if (overLimit(e)) throw new Problem(413, 'too_large');
 		throw new Problem(400, 'bad_request');
 	}
 	const result = v.safeParse(schema, body);
@@ -32,6 +44,8 @@ export function jsonEndpoint(fn: (event: RequestEvent) => Promise<Response>) {
 			return await fn(event);
 		} catch (e) {
 			if (e instanceof Problem) return problemJson(e);
+			// A body over the limit, read by the endpoint itself (raw bytes).
+			if (overLimit(e)) return problemJson(new Problem(413, 'too_large'));
 			throw e;
 		}
 	};

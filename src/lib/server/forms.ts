@@ -1,14 +1,29 @@
-import { fail } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { Problem } from './problem';
 import { problemMessage } from './messages';
+import { overLimit } from './api';
+
+/**
+ * A form post's fields; null when the body is not a form. A body over the server's limit is
+ * SvelteKit's error page with a 413 and words a person can act on (never a 500).
+ */
+export async function readForm(request: Request): Promise<FormData | null> {
+	try {
+		return await request.formData();
+	} catch (e) {
+		if (overLimit(e))
+			error(413, { message: problemMessage('request_too_large'), code: 'request_too_large' });
+		return null;
+	}
+}
 
 /** Reads named fields from a form post; a wrong shape is null so the action can `fail`. */
 export async function parseForm<S extends v.GenericSchema>(
 	request: Request,
 	schema: S
 ): Promise<v.InferOutput<S> | null> {
-	const data = await request.formData().catch(() => null);
+	const data = await readForm(request);
 	if (!data) return null;
 	const result = v.safeParse(schema, Object.fromEntries(data));
 	return result.success ? result.output : null;
@@ -23,7 +38,7 @@ export async function parseFormLists<S extends v.GenericSchema>(
 	schema: S,
 	lists: readonly string[]
 ): Promise<v.InferOutput<S> | null> {
-	const data = await request.formData().catch(() => null);
+	const data = await readForm(request);
 	if (!data) return null;
 	const fields: Record<string, unknown> = {};
 	for (const key of new Set(data.keys())) {

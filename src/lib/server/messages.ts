@@ -34,6 +34,7 @@ const MESSAGES: Record<ProblemCode | 'unexpected' | 'unavailable', () => string>
 	case_closed: m.problem_case_closed,
 	reader_not_allowed: m.problem_reader_not_allowed,
 	too_large: m.problem_too_large,
+	request_too_large: m.problem_request_too_large,
 	deleted: m.problem_deleted,
 	supports_unknown: m.problem_supports_unknown,
 	invite_role: m.problem_invite_role,

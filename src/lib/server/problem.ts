@@ -44,6 +44,7 @@ export type ProblemCode =
 	| 'case_closed'
 	| 'reader_not_allowed'
 	| 'too_large'
+	| 'request_too_large'
 	| 'deleted'
 	| 'supports_unknown'
 	| 'invite_role'

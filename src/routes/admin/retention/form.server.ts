@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { RETENTION_KEYS, type RetentionPolicy } from '$lib/retention-policy';
+import { readForm } from '$lib/server/forms';
 import { m } from '$lib/paraglide/messages.js';
 import { LABELS, range, type PolicyErrors, type PolicyKey, type PolicyValues } from './fields';
 
@@ -33,7 +34,7 @@ export const toValues = (policy: RetentionPolicy): PolicyValues =>
  * that is not whole days within its bounds, and nothing is saved.
  */
 export async function readPolicyForm(request: Request, form: string) {
-	const data = await request.formData().catch(() => null);
+	const data = await readForm(request);
 	const text = (key: PolicyKey) => {
 		const value = data?.get(key);
 		return typeof value === 'string' ? value : '';

@@ -4,6 +4,7 @@ import { LIMITS } from '$lib/form-template';
 import { AUDIENCES, TemplateProblem, type TemplateInput } from '$lib/server/templates';
 import { Problem } from '$lib/server/problem';
 import { parseProblemMessage, problemMessage } from '$lib/server/messages';
+import { readForm } from '$lib/server/forms';
 import { m } from '$lib/paraglide/messages.js';
 import type { TemplateErrors, TemplateField, TemplateValues } from './fields';
 
@@ -37,7 +38,7 @@ function refuse(form: string, values: TemplateValues, errors: TemplateErrors) {
 
 /** Reads the four fields; what was typed always comes back, with words for each bad field. */
 export async function readTemplateForm(request: Request, form: string) {
-	const data = await request.formData().catch(() => null);
+	const data = await readForm(request);
 	if (!data) {
 		const failure = fail(400, {
 			form,

@@ -4,7 +4,7 @@ import { requireUser } from '$lib/server/auth/guards';
 import { actionPathId, pageProblem, pathId } from '$lib/server/api';
 import { caseView } from '$lib/server/cases';
 import { getDeploymentId } from '$lib/server/org';
-import { attempt, parseForm } from '$lib/server/forms';
+import { attempt, parseForm, readForm } from '$lib/server/forms';
 import { agreementFor, markAgreementNewsSeen } from '$lib/server/agreement-views';
 import { approveItems, setAgreementChoices, setItemStatus } from '$lib/server/agreements';
 import { ITEM_STATUSES } from '$lib/server/db/schema';
@@ -55,7 +55,7 @@ export const actions: Actions = {
 	approve: async (event) => {
 		const user = requireUser(event);
 		const caseId = actionPathId(event.params.id);
-		const data = await event.request.formData().catch(() => null);
+		const data = await readForm(event.request);
 		const version = Number(data?.get('version'));
 		if (!data || !Number.isInteger(version) || version < 1) {
 			return fail(400, { form: 'approve', problem: m.agreement_form_invalid() });

@@ -5,7 +5,7 @@ import { requireUser } from '$lib/server/auth/guards';
 import { actionPathId, pageProblem, pathId } from '$lib/server/api';
 import { caseView } from '$lib/server/cases';
 import { getDeploymentId } from '$lib/server/org';
-import { attempt, parseFormLists } from '$lib/server/forms';
+import { attempt, parseFormLists, readForm } from '$lib/server/forms';
 import { generateId } from '$lib/server/auth/tokens';
 import { meetingsFor, markMeetingNewsSeen } from '$lib/server/meeting-views';
 import {
@@ -154,7 +154,7 @@ export const actions: Actions = {
 	answerPoll: async (event) => {
 		const user = requireUser(event);
 		const caseId = actionPathId(event.params.id);
-		const data = await event.request.formData().catch(() => null);
+		const data = await readForm(event.request);
 		const pollId = data?.get('pollId');
 		if (!data || typeof pollId !== 'string') return refuse('answerPoll', m.meetings_form_invalid());
 		const answers: { idx: number; answer: (typeof ANSWERS)[number] }[] = [];
@@ -180,7 +180,7 @@ export const actions: Actions = {
 	pick: async (event) => {
 		const user = requireUser(event);
 		const caseId = actionPathId(event.params.id);
-		const data = await event.request.formData().catch(() => null);
+		const data = await readForm(event.request);
 		const pollId = data?.get('pollId');
 		const rawIdx = data?.get('idx');
 		const idx = typeof rawIdx === 'string' && /^\d{1,2}$/.test(rawIdx) ? Number(rawIdx) : NaN;
