@@ -1,3 +1,4 @@
+import type { WireCaseEnvelope } from './case-envelope-wire';
 import type { AgreementView } from './agreement-types';
 import type { RetentionPolicy } from './retention-policy';
 
@@ -78,22 +79,7 @@ export type KeptAbout = {
 };
 
 /** One version of a case object wrapped for the person: their own wrap only. */
-export type ExportEnvelope = {
-	v: 1;
-	kind: string;
-	objectId: string;
-	version: number;
-	subject: string | null;
-	deleted: boolean;
-	authorId: string;
-	header: string;
-	body: string;
-	wrap: { reader: string; wrapper: string; box: string };
-	/** Who may read this version (ids only). */
-	readers: string[];
-	createdAt: number;
-	attachment: { id: string; size: number; chunkCount: number } | null;
-};
+export type ExportEnvelope = WireCaseEnvelope;
 
 export type ExportPersonal = {
 	v: 1;

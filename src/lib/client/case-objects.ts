@@ -1,3 +1,4 @@
+import type { WireCaseEnvelope } from '$lib/case-envelope-wire';
 import { wipe } from '$lib/crypto/bytes';
 import {
 	addReaders,
@@ -34,22 +35,7 @@ export type CaseKind =
 	| 'agreement'
 	| 'check-in';
 
-export type StoredCaseObject = {
-	v: 1;
-	kind: CaseKind;
-	objectId: string;
-	version: number;
-	subject: string | null;
-	deleted: boolean;
-	authorId: string;
-	header: string;
-	body: string;
-	wrap: { reader: string; wrapper: string; box: string };
-	readers: string[];
-	createdAt: number;
-	/** The file this version carries, as the server knows it (size, chunks; never its name). */
-	attachment: { id: string; size: number; chunkCount: number } | null;
-};
+export type StoredCaseObject = WireCaseEnvelope<CaseKind>;
 
 /** The newest version of each object of these kinds (about `subject`, if given) for me. */
 export async function listCaseObjects(caseId: string, kinds: CaseKind[], subject?: string) {

@@ -1,3 +1,4 @@
+import type { WireCaseEnvelope } from '$lib/case-envelope-wire';
 import { and, desc, eq, gte, inArray, max, sql } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
 import {
@@ -398,24 +399,7 @@ export async function addCaseWrapsIn(
 	return kind;
 }
 
-export type StoredCaseEnvelope = {
-	v: 1;
-	kind: CaseKind;
-	objectId: string;
-	version: number;
-	subject: string | null;
-	deleted: boolean;
-	authorId: string;
-	header: string;
-	body: string;
-	/** My wrap only: other readers' wraps are theirs. */
-	wrap: { reader: string; wrapper: string; box: string };
-	/** Who may read this version (ids only), so facilitators can see who is missing. */
-	readers: string[];
-	createdAt: number;
-	/** An attached file: its server id, size and chunk count (name and type are sealed). */
-	attachment: { id: string; size: number; chunkCount: number } | null;
-};
+export type StoredCaseEnvelope = WireCaseEnvelope<CaseKind>;
 
 /** A wrap belongs to one version of one object (a join condition for case_wraps). */
 export const wrapOfVersion = and(
