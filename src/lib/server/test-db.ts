@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { closeDb, getDb, openDb } from './db';
 import { passkeys, users, type Passkey, type User } from './db/schema';
@@ -68,4 +69,20 @@ export async function expectProblem(
 		);
 	expect(error).toBeInstanceOf(Problem);
 	expect(error).toMatchObject({ status, code });
+}
+
+/**
+ * Another connection (as another process would be) takes the test database's write lock and
+ * keeps it until `release`.
+ */
+export async function holdWriteLock() {
+	const other = createClient({ url: process.env.DATABASE_URL ?? '' });
+	const tx = await other.transaction('write');
+	await tx.execute("INSERT INTO audit_events (at, actor_id, action) VALUES (0, 'other', 'signin')");
+	return {
+		release: async () => {
+			await tx.commit();
+			other.close();
+		}
+	};
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { getDb } from '../db';
 import { sessions, users } from '../db/schema';
 import { config } from '../config';
-import { insertUser, useTestDb } from '../test-db';
+import { holdWriteLock, insertUser, useTestDb } from '../test-db';
 import {
 	createSession,
 	invalidateUserSessions,
@@ -54,6 +54,27 @@ describe('sessions', () => {
 		expect((await sessionRow(id))?.lastActiveAt).toBe(T);
 		await validateSessionToken(token, T + 61_000);
 		expect((await sessionRow(id))?.lastActiveAt).toBe(T + 61_000);
+	});
+
+	test('while another process holds the database, a due "last active" mark is skipped, not waited for', async () => {
+		vi.stubEnv('DATABASE_WAIT_SECONDS', '5');
+		const user = await insertUser();
+		const { token, id } = await createSession(user.id, T);
+		const lock = await holdWriteLock();
+		try {
+			const started = Date.now();
+			const result = await validateSessionToken(token, T + 61_000);
+			// The page goes on at once (a write would wait up to 5 s, then be refused).
+			expect(Date.now() - started).toBeLessThan(1000);
+			expect(result?.user.id).toBe(user.id);
+			expect(result?.session.lastActiveAt).toBe(T);
+		} finally {
+			await lock.release();
+		}
+		expect((await sessionRow(id))?.lastActiveAt).toBe(T);
+		// Once it is free again, the next request writes the mark.
+		await validateSessionToken(token, T + 62_000);
+		expect((await sessionRow(id))?.lastActiveAt).toBe(T + 62_000);
 	});
 
 	test('an idle session expires and its row is deleted', async () => {

@@ -1,5 +1,5 @@
 import { eq, lt, or } from 'drizzle-orm';
-import { getDb, write } from '../db';
+import { getDb, write, writeIfFree } from '../db';
 import { sessions, users, type User } from '../db/schema';
 import { config } from '../config';
 import { generateToken, hashToken } from './tokens';
@@ -34,10 +34,13 @@ export async function validateSessionToken(token: string, now = Date.now()) {
 		await invalidateSession(id);
 		return null;
 	}
-	// "Last active" is written at most once a minute, not on every request.
+	// "Last active" is written at most once a minute, not on every request, and only when the
+	// database is free: while another process holds it, the mark waits for a later request.
 	if (now - session.lastActiveAt >= TOUCH_INTERVAL_MS) {
-		await write((tx) => tx.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, id)));
-		session.lastActiveAt = now;
+		const touched = await writeIfFree((tx) =>
+			tx.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, id))
+		);
+		if (touched !== null) session.lastActiveAt = now;
 	}
 	const sessionUser: SessionUser = {
 		id: user.id,

@@ -17,7 +17,7 @@ import {
 	openDb,
 	write
 } from '.';
-import { useTestDb } from '../test-db';
+import { holdWriteLock, useTestDb } from '../test-db';
 
 useTestDb();
 
@@ -76,21 +76,7 @@ describe('database', () => {
 });
 
 describe('another process holding the database', () => {
-	const url = () => process.env.DATABASE_URL ?? '';
-	/** Another connection (as another process would be) takes the write lock and keeps it. */
-	async function holdLock() {
-		const other = createClient({ url: url() });
-		const tx = await other.transaction('write');
-		await tx.execute(
-			"INSERT INTO audit_events (at, actor_id, action) VALUES (0, 'other', 'signin')"
-		);
-		return {
-			release: async () => {
-				await tx.commit();
-				other.close();
-			}
-		};
-	}
+	const holdLock = holdWriteLock;
 	const note = (actorId: string) =>
 		write((tx) => tx.insert(auditEvents).values({ at: 1, actorId, action: 'signin' }));
 	const actors = async () => (await getDb().select().from(auditEvents)).map((r) => r.actorId);

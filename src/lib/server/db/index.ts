@@ -197,7 +197,11 @@ let queue: Promise<unknown> = Promise.resolve();
 // Whether the last write gave up waiting: the database is held elsewhere for longer than usual.
 let stalled = false;
 
-async function attempt<T>(fn: (tx: Tx) => Promise<T>, deadline: number): Promise<T> {
+async function attempt<T>(
+	fn: (tx: Tx) => Promise<T>,
+	deadline: number,
+	mayStall = true
+): Promise<T> {
 	if (!state) throw new Error('The database is not open yet.');
 	const { writeDb, writer, reader, file } = state;
 	for (let tries = 0; ; tries++) {
@@ -231,7 +235,7 @@ async function attempt<T>(fn: (tx: Tx) => Promise<T>, deadline: number): Promise
 			// checkpoint finish: the write connection is replaced instead.
 			if (writer !== reader) await writer.reconnect();
 			if (Date.now() >= deadline) {
-				stalled = true;
+				if (mayStall) stalled = true;
 				throw e;
 			}
 			// A few milliseconds, growing to 20, with jitter so two processes do not keep colliding.
@@ -250,6 +254,22 @@ async function attempt<T>(fn: (tx: Tx) => Promise<T>, deadline: number): Promise
 export function write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 	const called = Date.now();
 	const run = () => attempt(fn, (stalled ? called : Date.now()) + config().databaseWaitMs);
+	const result = queue.then(run, run);
+	queue = result.catch(() => undefined);
+	return result;
+}
+
+/**
+ * A write that may be skipped (a session's "last active" mark): queued like `write`, but it tries
+ * once and does not wait for another process. Null when the database is held elsewhere, so a
+ * page that only reads is not held up, or refused, for a mark nobody is waiting for.
+ */
+export function writeIfFree<T>(fn: (tx: Tx) => Promise<T>): Promise<T | null> {
+	const run = () =>
+		attempt(fn, Date.now(), false).catch((e: unknown) => {
+			if (isBusy(e)) return null;
+			throw e;
+		});
 	const result = queue.then(run, run);
 	queue = result.catch(() => undefined);
 	return result;
