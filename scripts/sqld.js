@@ -139,6 +139,8 @@ function freePort() {
  * @property {(claims?: object) => string} signToken signs other claims with the server's key
  * @property {() => string} output what the server printed
  * @property {() => Promise<void>} stop stops it and deletes its database
+ * @property {(paused: boolean) => void} freeze stops it answering without closing connections
+ *   (SIGSTOP: a hung server), or lets it go on (SIGCONT)
  */
 
 /**
@@ -199,7 +201,10 @@ export async function startSqld(extraArgs = []) {
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	return { url, authToken: signToken(), signToken, output: () => out, stop };
+	const freeze = (/** @type {boolean} */ paused) => {
+		child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+	};
+	return { url, authToken: signToken(), signToken, output: () => out, stop, freeze };
 }
 
 /**

@@ -58,17 +58,35 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+// How long one request to a libsql server may go unanswered once the app is running: past it
+// the server is taken to be down (a 503), instead of a page waiting for fetch's own limit of
+// about five minutes. Not while starting: an index built by a migration on a large database
+// may legitimately take minutes.
+let requestDeadlineMs = 0;
+const REQUEST_DEADLINE_FACTOR = 6;
+
+function deadlineFetch(request: Request): Promise<Response> {
+	if (requestDeadlineMs === 0) return fetch(request);
+	return fetch(request, { signal: AbortSignal.timeout(requestDeadlineMs) });
+}
+
 async function connect({ databaseUrl, databaseAuthToken, databaseWaitMs }: Config) {
 	const file = databaseUrl.startsWith('file:');
 	const path = file ? (databaseUrl.slice('file:'.length).split('?')[0] ?? '') : '';
 	const memory = path === ':memory:' || /[?&]mode=memory/.test(databaseUrl);
 	if (file && path && !memory) mkdirSync(dirname(path), { recursive: true });
 	// `timeout` is SQLite's busy timeout (ms) on every pooled connection.
-	const reader = createClient({ url: databaseUrl, authToken: databaseAuthToken, timeout: 5000 });
+	const fetch = deadlineFetch;
+	const reader = createClient({
+		url: databaseUrl,
+		authToken: databaseAuthToken,
+		timeout: 5000,
+		fetch
+	});
 	// An in-memory database exists on one connection only, so it cannot have a second.
 	const writer = memory
 		? reader
-		: createClient({ url: databaseUrl, authToken: databaseAuthToken, concurrency: 1 });
+		: createClient({ url: databaseUrl, authToken: databaseAuthToken, concurrency: 1, fetch });
 	const opened = { reader, writer, db: makeDb(reader), writeDb: makeDb(writer), file };
 	try {
 		// A server that does not answer must not keep the app from saying so.
@@ -113,6 +131,7 @@ export async function openDb(): Promise<Db> {
 		throw refusedMessage(e) ?? new Error(message, { cause: e });
 	}
 	state = opened;
+	requestDeadlineMs = REQUEST_DEADLINE_FACTOR * settings.databaseWaitMs;
 	return state.db;
 }
 
@@ -162,6 +181,7 @@ export function getDb(): Db {
 export async function closeDb() {
 	if (state) close(state);
 	state = undefined;
+	requestDeadlineMs = 0;
 }
 
 const UNAVAILABLE_CODE =
@@ -179,6 +199,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 			if (typeof c === 'string' && UNAVAILABLE_CODE.test(c)) return true;
 		// A pooled connection the driver could not open (the file or its folder went away).
 		if (typeof message === 'string' && message.startsWith('ConnectionFailed(')) return true;
+		// A libsql server that did not answer within the request deadline (deadlineFetch).
+		if ((e as { name?: unknown }).name === 'TimeoutError') return true;
 		e = (e as { cause?: unknown }).cause;
 	}
 	return false;

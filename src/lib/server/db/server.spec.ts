@@ -6,7 +6,16 @@ import { count, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSqld, type Sqld } from '../../../../scripts/sqld.js';
-import { applyMigrations, checkpoint, closeDb, getDb, isFileDb, openDb, write } from '.';
+import {
+	applyMigrations,
+	checkpoint,
+	closeDb,
+	getDb,
+	isDatabaseUnavailable,
+	isFileDb,
+	openDb,
+	write
+} from '.';
 import * as schema from './schema';
 import { auditEvents, caseWraps, cases } from './schema';
 import { caseWith, T } from '../case-fixtures';
@@ -135,4 +144,55 @@ describe('on a libsql server', () => {
 		expect(await getDb().select().from(cases).where(eq(cases.id, caseId))).toHaveLength(0);
 		expect(await wraps()).toHaveLength(0);
 	});
+
+	test('a server that stops answering mid-run: requests fail as unavailable at the deadline, then recover', async () => {
+		await closeDb();
+		process.env.DATABASE_WAIT_SECONDS = '1';
+		try {
+			// Running, the deadline is 6 × DATABASE_WAIT_SECONDS: 6 s here, 30 s by default.
+			await openDb();
+			const started = Date.now();
+			sqld.freeze(true);
+			let outcomes: PromiseSettledResult<unknown>[];
+			try {
+				outcomes = await Promise.allSettled([
+					getDb().select({ n: count() }).from(cases),
+					write((tx) => tx.insert(auditEvents).values({ at: 1, actorId: 'hung', action: 'signin' }))
+				]);
+			} finally {
+				sqld.freeze(false);
+			}
+			const elapsed = Date.now() - started;
+			for (const outcome of outcomes) {
+				expect(outcome.status).toBe('rejected');
+				expect(isDatabaseUnavailable((outcome as PromiseRejectedResult).reason)).toBe(true);
+			}
+			expect(elapsed).toBeGreaterThanOrEqual(5_500);
+			expect(elapsed).toBeLessThan(20_000);
+			// Once it answers again, so does the app (the server first ends the abandoned
+			// transaction, so a write may be refused for a few seconds).
+			const until = Date.now() + 30_000;
+			for (;;) {
+				try {
+					await write((tx) =>
+						tx.insert(auditEvents).values({ at: 1, actorId: 'after-hang', action: 'signin' })
+					);
+					break;
+				} catch (e) {
+					if (!isDatabaseUnavailable(e) || Date.now() > until) throw e;
+					await new Promise((r) => setTimeout(r, 250));
+				}
+			}
+			const found = await getDb()
+				.select()
+				.from(auditEvents)
+				.where(eq(auditEvents.actorId, 'after-hang'));
+			expect(found).toHaveLength(1);
+			expect(
+				await getDb().select().from(auditEvents).where(eq(auditEvents.actorId, 'hung'))
+			).toHaveLength(0);
+		} finally {
+			delete process.env.DATABASE_WAIT_SECONDS;
+		}
+	}, 90_000);
 });
