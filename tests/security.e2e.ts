@@ -92,6 +92,7 @@ const VISITS: Record<string, Visit> = {
 		path: (s) => `/admin/templates/${s.rows.formTemplates[0]!.id}`,
 		as: 'admin'
 	},
+	'/bench-bare': { path: () => '/bench-bare', as: 'signedOut' },
 	'/cases': { path: () => '/cases', as: 'lead' },
 	'/cases/new': { path: () => '/cases/new', as: 'lead' },
 	'/cases/[id]': { path: (s) => `/cases/${s.case1.id}`, as: 'lead' },
