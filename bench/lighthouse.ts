@@ -138,6 +138,13 @@ async function auditOnce(port: number, url: string) {
 		join(SHOTS, `lighthouse-${new URL(url).pathname.split('/').pop()}.json`),
 		JSON.stringify(lhr)
 	);
+	// BENCH_TRACE=1: the trace Lighthouse recorded too (open it in DevTools' Performance panel),
+	// to see which task was long and what ran in it (observed times, before the 4× slowdown).
+	if (process.env.BENCH_TRACE) {
+		const { Trace } = result.artifacts as unknown as { Trace?: unknown };
+		const name = `trace-${new URL(url).pathname.split('/').pop()}.json`;
+		writeFileSync(join(SHOTS, name), JSON.stringify(Trace));
+	}
 	const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
 	// What came over the network for scripts (compressed as served), per Lighthouse.
 	const items =

@@ -61,7 +61,9 @@ export function routeSizes(root = '.') {
 		}
 		return n;
 	};
-	const closure = (/** @type {string[]} */ keys) => {
+	/** Each key and everything it imports statically. */
+	const reach = (/** @type {string[]} */ keys) => {
+		/** @type {Set<string>} */
 		const seen = new Set();
 		const stack = [...keys];
 		while (stack.length) {
@@ -70,6 +72,10 @@ export function routeSizes(root = '.') {
 			seen.add(key);
 			stack.push(...(client[key]?.imports ?? []));
 		}
+		return seen;
+	};
+	const closure = (/** @type {string[]} */ keys) => {
+		const seen = reach(keys);
 		let total = 0;
 		for (const key of seen) {
 			const file = client[key]?.file;
@@ -80,10 +86,12 @@ export function routeSizes(root = '.') {
 	const routes = routeNodes(root).map((route) => {
 		// A route with only a server file (a redirect) has no client node of its own.
 		const keys = route.nodes.map(byNode).filter((k) => typeof k === 'string');
-		const leaf = keys.at(-1);
-		// What the page itself imports lazily (e.g. the survivor's form once the keys are
-		// open), with what that imports: loaded as soon as the page is in use.
-		const lazy = (leaf && client[leaf]?.dynamicImports) || [];
+		// What the page and the components it loads import lazily (e.g. the encryption library
+		// once the page is shown, the survivor's form while the keys open), with what that
+		// imports: loaded as soon as the page is in use. Lazy imports inside those are not (a
+		// file's player, earlier versions: loaded when there is one to show). The kit's entry
+		// is left out: it imports every page lazily.
+		const lazy = [...reach(keys)].flatMap((key) => client[key]?.dynamicImports ?? []);
 		return {
 			id: route.id,
 			nodeCount: keys.length,

@@ -12,8 +12,8 @@ const KEY_BUDGET_BYTES = 80 * 1024;
 // The case page also validates the case log and renders two roles' forms without script
 // (stage, invitations, safety signals, participation). Facilitator-only tools, the circle
 // code and pending-change signing load on demand; new case features get their own routes.
-// 89: the shared navigation's "Delete account" link and the case's link to its audit page.
-const ROUTE_BUDGETS: Record<string, number> = { '/cases/[id]': 89 * 1024 };
+// 81: with Svelte's runtime and the kit's client in one chunk (vite.config.ts) it is 79.7 KB.
+const ROUTE_BUDGETS: Record<string, number> = { '/cases/[id]': 81 * 1024 };
 const KEY_ROUTES = new Set([
 	'/account/data/print',
 	'/account/keys',
@@ -35,13 +35,16 @@ const KEY_ROUTES = new Set([
 	'/unlock'
 ]);
 
-// No page ships more than this, whatever its own budget says (the benchmarks' cap too).
+// No page ships more than this, whatever its own budget says (the benchmarks' cap too), on
+// load or once what it loads lazily is counted.
 const CAP_BYTES = 100 * 1024;
-// The survivor's input form as a survivor uses it: the page and the form it loads once the
-// keys are open (answers, files, readers, the case log's checks), tweetnacl included. The
-// issue's target is 60 KB; it is not met yet (docs/benchmarks.md), so this holds the line.
+// The survivor's input form as first shown to her: the page, the keys it opens (tweetnacl
+// included) and the form it loads meanwhile (the case log's checks, her personal state, her
+// answers and the readers to choose); earlier versions, files and other people's inputs load
+// when there are some to show. The issue's target is 60 KB: missed by 24 KB (docs/benchmarks.md
+// says what remains and why), so this holds the line where it is now (84.1 KB).
 const FORM_ROUTE = '/cases/[id]/input';
-const FORM_READY_BYTES = 100 * 1024;
+const FORM_READY_BYTES = 85 * 1024;
 
 describe('JavaScript budget per route', () => {
 	if (!hasBuild()) {
@@ -68,6 +71,10 @@ describe('JavaScript budget per route', () => {
 	}
 	it('no page ships over 100 KB gzipped', () => {
 		const over = routes.filter((r) => r.bytes > CAP_BYTES).map((r) => `${r.id}: ${r.bytes}`);
+		expect(over).toEqual([]);
+	});
+	it('no page is over 100 KB gzipped with what it loads lazily once in use', () => {
+		const over = routes.filter((r) => r.withLazy > CAP_BYTES).map((r) => `${r.id}: ${r.withLazy}`);
 		expect(over).toEqual([]);
 	});
 	it(`the survivor's form, ready to write in, stays within ${FORM_READY_BYTES / 1024} KB gzipped`, () => {

@@ -25,6 +25,8 @@ test.afterAll(async () => {
 
 async function phoneShot(page: Page, path: string) {
 	await page.setViewportSize({ width: 390, height: 844 });
+	// From the top: a scrolled page draws its sticky header mid-picture.
+	await page.evaluate(() => window.scrollTo(0, 0));
 	await page.screenshot({ path, fullPage: true });
 	await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -75,6 +77,7 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	// The content note comes first; the questions only when they are ready.
 	await expect(survivor.getByRole('heading', { name: 'Before you begin' })).toBeVisible();
 	await expectAccessible(survivor);
+	await phoneShot(survivor, 'test-results/input-first-shown-phone.png');
 	await survivor.getByRole('button', { name: 'Show the questions' }).click();
 	const first = survivor.getByRole('textbox').first();
 	await expect(first).toBeEditable();
@@ -101,7 +104,10 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	await survivor.getByRole('button', { name: 'Send to the people I chose' }).click();
 	await expect(survivor.getByText('Sent. Only the people you chose can read it.')).toBeVisible();
 	await expect(survivor.getByText('Readers: Alder')).toBeVisible();
+	// Files (and earlier versions, from the second) load once there is a sent input.
+	await expect(survivor.getByRole('heading', { name: 'Files with your answers' })).toBeVisible();
 	await expectAccessible(survivor);
+	await phoneShot(survivor, 'test-results/input-sent-phone.png');
 
 	// The dashboard and the home page say something new is waiting, until it is opened.
 	await lead.goto(`${app.origin}/cases`);
@@ -214,6 +220,11 @@ test('a survivor chooses how to take part, writes input only the facilitators re
 	await survivor.getByRole('textbox').first().fill(`Now ${revised}`);
 	await survivor.getByRole('button', { name: 'Send to the people I chose' }).click();
 	await expect(survivor.getByText('Version 2, sent')).toBeVisible();
+	// Her own earlier versions (loaded once there is more than one) open in her browser.
+	await survivor.getByText('Earlier versions').click();
+	await survivor.getByRole('button', { name: 'Open version 1' }).click();
+	await expect(survivor.getByText(`I need ${canary}`)).toBeVisible();
+	await phoneShot(survivor, 'test-results/input-versions-phone.png');
 	await lead.reload();
 	await expect(fromWren.getByText(`Now ${revised}`)).toBeVisible();
 	await fromWren.getByText('Earlier versions').click();

@@ -1,5 +1,5 @@
 import { wipe } from '$lib/crypto/bytes';
-import { downloadFile, type Progress, type Upload } from './attachments';
+import type { Progress, Upload } from './attachments';
 import type { CaseContext } from './case-log';
 import { openCaseObject, type SealRequest, type StoredCaseObject } from './case-objects';
 
@@ -48,6 +48,8 @@ export async function openAttached(
 	try {
 		const info = opened.header.attachment;
 		if (!info) throw new Error('no file in header');
+		// The chunk code loads when a file is opened, not with every page that lists files.
+		const { downloadFile } = await import('./attachments');
 		const bytes = await downloadFile(
 			ctx.caseId,
 			row.attachment.id,

@@ -13,6 +13,7 @@ import {
 import type { Membership } from '$lib/crypto/members';
 import { currentPin, raiseLogHead, type LogHead } from '$lib/crypto/personal-state';
 import { getJson } from './http';
+import { nextTask } from './next-task';
 import { loadPersonalState, updatePersonalState } from './personal-state';
 
 /**
@@ -77,6 +78,9 @@ export async function loadCase(
 	}>(`/api/cases/${caseId}/log`);
 	const directory = directoryFrom(res.directory);
 	const known = (await loadPersonalState(me)).logHeads.get(caseId);
+	// Each step its own task, so opening a case never blocks the page for long (nothing is
+	// shown from it until every check below has passed).
+	await nextTask();
 	const { entries, membership } = await validateEntries(
 		caseId,
 		deploymentId,
@@ -84,6 +88,7 @@ export async function loadCase(
 		directory,
 		known
 	);
+	await nextTask();
 	await raiseHeads(me, new Map([[caseId, membership]]));
 	return { caseId, deploymentId, me, entries, membership, directory, pending: res.pending };
 }
