@@ -92,7 +92,10 @@ const VISITS: Record<string, Visit> = {
 		path: (s) => `/admin/templates/${s.rows.formTemplates[0]!.id}`,
 		as: 'admin'
 	},
+	// The benchmarks' bare page (bench/http.js): no load of its own, no session.
+	'/bench-bare': { path: () => '/bench-bare', as: 'signedOut' },
 	'/cases': { path: () => '/cases', as: 'lead' },
+	'/cases/follow-up': { path: () => '/cases/follow-up', as: 'lead' },
 	'/cases/new': { path: () => '/cases/new', as: 'lead' },
 	'/cases/[id]': { path: (s) => `/cases/${s.case1.id}`, as: 'lead' },
 	'/cases/[id]/agreement': { path: (s) => `/cases/${s.case1.id}/agreement`, as: 'survivor' },
