@@ -2,6 +2,8 @@ import { createClient, type Client, type InStatement, type Transaction } from '@
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { createHash } from 'node:crypto';
+import { refreshUnreadOf } from '../src/lib/server/unread';
+import type { Db } from '../src/lib/server/db';
 
 /**
  * A large organization written straight into a database file, in the shapes the app writes
@@ -384,6 +386,7 @@ export async function seedOrg(file: string, options: OrgOptions = {}): Promise<O
 
 	const caseCount = Math.round(10_000 * scale);
 	const caseIds: string[] = [];
+	const caseSeeds = new Set<number>();
 	const caseActors: string[][] = [];
 
 	type Member = {
@@ -395,7 +398,12 @@ export async function seedOrg(file: string, options: OrgOptions = {}): Promise<O
 	};
 
 	for (let c = 0; c < caseCount; c++) {
-		rnd = prng(Math.floor(main() * 2 ** 32));
+		// Two cases drawing the same seed would repeat each other's ids (about a 1% chance for
+		// 10,000 cases, and the draw depends on the clock): the next free seed instead.
+		let seed = Math.floor(main() * 2 ** 32);
+		while (caseSeeds.has(seed)) seed = (seed + 1) >>> 0;
+		caseSeeds.add(seed);
+		rnd = prng(seed);
 		const caseId = id();
 		caseIds.push(caseId);
 		const createdAt = ago(rnd() * 540 + 1);
@@ -912,6 +920,15 @@ export async function seedOrg(file: string, options: OrgOptions = {}): Promise<O
 		if (i % 100_000 === 99_999) await w.drain();
 	}
 	await w.commit();
+	// The unread counters the app keeps on write, counted here by the app's own function from
+	// the envelopes, wraps and "seen" marks written above (500 cases per statement).
+	const db = drizzle(client) as unknown as Db;
+	for (let i = 0; i < caseIds.length; i += 500) {
+		await refreshUnreadOf(db, caseIds.slice(i, i + 500));
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	const [counters] = (await client.execute('SELECT count(*) AS n FROM case_unread')).rows;
+	w.counts['case_unread'] = Number(counters?.n ?? 0);
 	// No ANALYZE: the app never runs it, so the planner works without statistics here too.
 	await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
 	client.close();

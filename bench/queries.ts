@@ -1,17 +1,16 @@
 import type { InStatement, ResultSet } from '@libsql/client';
 import { closeDb, getDb, openDb } from '../src/lib/server/db';
-import { listCasesFor, caseView } from '../src/lib/server/cases';
+import { listCasesFor } from '../src/lib/server/cases';
 import { unreadByCase, waitingFor } from '../src/lib/server/waiting';
 import { agreementFor, followUpDashboard } from '../src/lib/server/agreement-views';
 import { caseSummariesFor } from '../src/lib/server/case-summaries';
 import { meetingsFor } from '../src/lib/server/meeting-views';
 import { getCaseLog } from '../src/lib/server/case-log';
 import { listCaseEnvelopes } from '../src/lib/server/case-envelopes';
-import { listCaseInvites } from '../src/lib/server/case-invites';
-import { openNotices } from '../src/lib/server/case-notices';
+import { casePage } from '../src/lib/server/case-page';
+import { dashboardFor } from '../src/lib/server/dashboard';
 import { caseAuditFor } from '../src/lib/server/case-audit';
 import { getDeploymentId, getOrgSettings } from '../src/lib/server/org';
-import { retentionPolicy } from '../src/lib/server/retention';
 
 /**
  * The queries behind the facilitator's dashboard and a case page, timed on the seeded org as
@@ -30,6 +29,7 @@ export type QueryPlan = {
 export type QueryResult = {
 	group: string;
 	label: string;
+	covers?: 'page' | 'all';
 	/** Statements sent and rows they returned, in one run. */
 	queries: number;
 	rows: number;
@@ -43,71 +43,104 @@ type Plan = { warmup: number; runs: number; capMs: number };
 /** Tables small enough, or read whole on purpose, that scanning them is fine. */
 const SMALL = new Set(['settings', 'form_templates', 'program_stats']);
 
-type Target = { group: string; label: string; run: () => Promise<unknown> };
+/** `page`: covers one page of the dashboard; `all`: every case of the person, so grows with them. */
+type Target = {
+	group: string;
+	label: string;
+	covers?: 'page' | 'all';
+	run: () => Promise<unknown>;
+};
 
 function targets(facilitatorId: string, caseId: string, survivorId: string): Target[] {
 	const dashboard = 'dashboard';
-	const casePage = 'case page';
+	const onCase = 'case page';
+	// The facilitator's cases on the dashboard's first page: the titles its script asks for.
+	let firstPage: string[] = [];
+	let lastPage = 1;
 	return [
-		// GET /cases (the load), then the titles its script fetches; GET /home.
+		// GET /cases (the load, page 1 and the last page), then the titles its script fetches;
+		// GET /cases/follow-up; GET /home.
 		{
 			group: dashboard,
-			label: 'listCasesFor',
-			run: () => listCasesFor(facilitatorId)
+			label: 'dashboardFor (page 1)',
+			covers: 'page',
+			run: async () => {
+				const d = await dashboardFor(facilitatorId, 1);
+				firstPage = d.cases.filter((c) => c.myRole === 'facilitator').map((c) => c.id);
+				lastPage = d.pages;
+			}
 		},
 		{
 			group: dashboard,
-			label: 'unreadByCase',
+			label: 'dashboardFor (last page)',
+			covers: 'page',
+			run: () => dashboardFor(facilitatorId, lastPage)
+		},
+		{
+			group: dashboard,
+			label: 'caseSummariesFor (page 1)',
+			covers: 'page',
+			run: () => caseSummariesFor(facilitatorId, firstPage)
+		},
+		{
+			group: dashboard,
+			label: '/cases load, all of it',
+			covers: 'page',
+			run: async () => {
+				await getOrgSettings();
+				await dashboardFor(facilitatorId, 1);
+				await getDeploymentId();
+			}
+		},
+		{
+			group: dashboard,
+			label: 'followUpDashboard (/cases/follow-up)',
+			covers: 'all',
+			run: () => followUpDashboard(facilitatorId)
+		},
+		{
+			group: dashboard,
+			label: 'waitingFor (home)',
+			covers: 'all',
+			run: () => waitingFor(facilitatorId)
+		},
+		{
+			group: dashboard,
+			label: 'before: listCasesFor + unreadByCase',
+			covers: 'all',
 			run: async () =>
 				unreadByCase(
 					facilitatorId,
 					(await listCasesFor(facilitatorId)).map((c) => c.id)
 				)
 		},
-		{ group: dashboard, label: 'followUpDashboard', run: () => followUpDashboard(facilitatorId) },
-		{ group: dashboard, label: 'caseSummariesFor', run: () => caseSummariesFor(facilitatorId) },
-		{ group: dashboard, label: 'waitingFor (home)', run: () => waitingFor(facilitatorId) },
+		// GET /cases/[id] (the load), the log and summary its script fetches, then the
+		// agreement, meetings and audit pages of the same case.
+		{ group: onCase, label: 'casePage (the load)', run: () => casePage(facilitatorId, caseId) },
 		{
-			group: dashboard,
-			label: '/cases load, all of it',
+			group: onCase,
+			label: '/cases/[id] load, all of it',
 			run: async () => {
-				const cases = await listCasesFor(facilitatorId);
 				await getOrgSettings();
-				await unreadByCase(
-					facilitatorId,
-					cases.map((c) => c.id)
-				);
-				await followUpDashboard(facilitatorId);
+				await casePage(facilitatorId, caseId);
 				await getDeploymentId();
 			}
 		},
-		// GET /cases/[id] (the load), the log and summary its script fetches, then the
-		// agreement, meetings and audit pages of the same case.
-		{ group: casePage, label: 'caseView', run: () => caseView(facilitatorId, caseId) },
+		{ group: onCase, label: 'getCaseLog', run: () => getCaseLog(facilitatorId, caseId) },
 		{
-			group: casePage,
-			label: 'invites + notices + policy',
-			run: async () => {
-				await retentionPolicy();
-				await listCaseInvites(facilitatorId, caseId);
-				await openNotices(facilitatorId, caseId);
-			}
-		},
-		{ group: casePage, label: 'getCaseLog', run: () => getCaseLog(facilitatorId, caseId) },
-		{
-			group: casePage,
+			group: onCase,
 			label: 'listCaseEnvelopes (summary)',
 			run: () => listCaseEnvelopes(facilitatorId, caseId, ['case-summary', 'facilitator-notes'])
 		},
-		{ group: casePage, label: 'agreementFor', run: () => agreementFor(facilitatorId, caseId) },
+		{ group: onCase, label: 'agreementFor', run: () => agreementFor(facilitatorId, caseId) },
 		{
-			group: casePage,
+			group: onCase,
 			label: 'meetingsFor (case)',
 			run: () => meetingsFor(facilitatorId, { caseId, from: 0 })
 		},
-		{ group: casePage, label: 'caseAuditFor', run: () => caseAuditFor(facilitatorId, caseId) },
+		{ group: onCase, label: 'caseAuditFor', run: () => caseAuditFor(facilitatorId, caseId) },
 		{ group: 'survivor', label: 'waitingFor (home)', run: () => waitingFor(survivorId) },
-		{ group: 'survivor', label: 'caseView', run: () => caseView(survivorId, caseId) },
+		{ group: 'survivor', label: 'casePage', run: () => casePage(survivorId, caseId) },
 		{ group: 'survivor', label: 'agreementFor', run: () => agreementFor(survivorId, caseId) }
 	];
 }
@@ -210,6 +243,7 @@ export async function measureQueries(
 			results.push({
 				group: t.group,
 				label: t.label,
+				covers: t.covers,
 				queries: statements.length,
 				rows,
 				times,

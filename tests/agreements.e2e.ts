@@ -226,10 +226,13 @@ test('drafted, approved item by item, signed by both parties, followed up and cl
 	await expect.poll(async () => (await rows('SELECT status FROM item_statuses')).length).toBe(2);
 	await accessible(lead);
 	await phoneShot(lead, SHOTS, 'facilitator-follow-up');
-	// The dashboard shows the case's progress.
+	// The follow-up page, linked from the dashboard, shows the case's progress.
 	await lead.goto(`${app.origin}/cases`);
+	await lead.getByRole('link', { name: 'How the agreements in your cases are going' }).click();
 	await expect(lead.getByText('1 of 3 items done')).toBeVisible();
 	await expect(lead.getByText('Missed: 1')).toBeVisible();
+	await accessible(lead);
+	await phoneShot(lead, SHOTS, 'facilitator-follow-up-list');
 
 	// The survivor chose milestones: the checked and the missed item, nothing else. No check-in.
 	await wren.goto(`${app.origin}/home`);

@@ -95,6 +95,7 @@ const VISITS: Record<string, Visit> = {
 	// The benchmarks' floor: served to anyone, so its headers matter as much as any page's.
 	'/bench-bare': { path: () => '/bench-bare', as: 'signedOut' },
 	'/cases': { path: () => '/cases', as: 'lead' },
+	'/cases/follow-up': { path: () => '/cases/follow-up', as: 'lead' },
 	'/cases/new': { path: () => '/cases/new', as: 'lead' },
 	'/cases/[id]': { path: (s) => `/cases/${s.case1.id}`, as: 'lead' },
 	'/cases/[id]/agreement': { path: (s) => `/cases/${s.case1.id}/agreement`, as: 'survivor' },

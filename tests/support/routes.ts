@@ -371,6 +371,7 @@ export const answers = (version: (s: Seed) => number) => (s: Seed) => {
 
 export const ROWS: Row[] = [
 	...page('cases list', () => '/cases', { scope: 'app', allowed: SIGNED_IN }),
+	...page('follow-up of agreements', () => '/cases/follow-up', { scope: 'app', allowed: ORG }),
 	...page('open-a-case page', () => '/cases/new', { scope: 'app', allowed: ORG }),
 	...page('case page', (s) => `/cases/${c1(s)}`, { scope: 'case', allowed: MEMBERS }),
 
@@ -454,7 +455,10 @@ export const ROWS: Row[] = [
 		scope: 'app',
 		allowed: ORG
 	}),
-	api('GET', 'case summaries', () => '/api/cases/summaries', { scope: 'app', allowed: SIGNED_IN }),
+	api('GET', 'case summaries', (s) => `/api/cases/summaries?ids=${c1(s)},${c2(s)}`, {
+		scope: 'app',
+		allowed: SIGNED_IN
+	}),
 	api('GET', 'case log', (s) => `/api/cases/${c1(s)}/log`, { scope: 'case', allowed: MEMBERS }),
 	api('POST', 'sign a pending log entry', (s) => `/api/cases/${c1(s)}/log`, {
 		body: (s, me) => ({

@@ -8,15 +8,16 @@ import { readCaseObject, type StoredCaseObject } from './case-objects';
 import { parseSummary } from './case-summary';
 
 /**
- * The dashboard's titles: every case summary this facilitator may read, fetched at once and
- * opened here, each against its own validated log. A case that fails its checks keeps only
- * its reference; the rest still open.
+ * The dashboard's titles: the summaries of one page's cases that this facilitator may read,
+ * fetched at once and opened here, each against its own validated log. A case that fails its
+ * checks keeps only its reference; the rest still open.
  */
-export async function loadCaseTitles(me: Identity, deploymentId: string) {
+export async function loadCaseTitles(me: Identity, deploymentId: string, caseIds: string[]) {
+	if (caseIds.length === 0) return { titles: new Map<string, string>(), failed: 0 };
 	const res = await getJson<{
 		cases: { caseId: string; entries: CaseLogEntryJson[]; summary: StoredCaseObject | null }[];
 		directory: DirectoryJson;
-	}>('/api/cases/summaries');
+	}>(`/api/cases/summaries?ids=${caseIds.map(encodeURIComponent).join(',')}`);
 	const directory = directoryFrom(res.directory);
 	const state = await loadPersonalState(me);
 	const titles = new Map<string, string>();

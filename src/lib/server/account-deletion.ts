@@ -5,6 +5,7 @@ import {
 	attachments,
 	caseMembers,
 	caseSeen,
+	caseUnread,
 	caseWraps,
 	cases,
 	challenges,
@@ -49,6 +50,7 @@ async function deleteSecretsIn(tx: Tx, userId: string) {
 	await tx.delete(agreementNews).where(eq(agreementNews.userId, userId));
 	await tx.delete(meetingNotices).where(eq(meetingNotices.userId, userId));
 	await tx.delete(caseSeen).where(eq(caseSeen.userId, userId));
+	await tx.delete(caseUnread).where(eq(caseUnread.userId, userId));
 	await tx
 		.delete(attachments)
 		.where(and(eq(attachments.ownerId, userId), isNull(attachments.objectId)));

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { getDb, type Tx } from './db';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb, preparedOn, type Tx } from './db';
 import { caseMembers, cases, users, type CaseMember } from './db/schema';
 import { Problem } from './problem';
 import type { CaseRoleName } from './validation/cases';
@@ -17,27 +17,50 @@ export type Access = { member: CaseMember; isLead: boolean };
 /** Members who may still take part: paused people keep their page and their own words. */
 const PRESENT = new Set<CaseMember['status']>(['active', 'paused']);
 
-export async function caseAccess(
-	userId: string,
-	caseId: string,
-	roles?: readonly CaseRoleName[],
-	db: Reader = getDb()
-): Promise<Access> {
-	const [row] = await db
+const memberQuery = (db: Reader) =>
+	db
 		.select({ member: caseMembers, leadId: cases.leadId, userStatus: users.status })
 		.from(caseMembers)
 		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
-		.innerJoin(users, eq(users.id, caseMembers.userId))
-		.where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.userId, userId)));
+		.innerJoin(users, eq(users.id, caseMembers.userId));
+
+/** One person's row in one case, for prepared statements (placeholders `caseId`, `userId`). */
+export const byIds = and(
+	eq(caseMembers.caseId, sql.placeholder('caseId')),
+	eq(caseMembers.userId, sql.placeholder('userId'))
+);
+
+// Outside a transaction (most checks: every page and endpoint of a case), built once.
+const memberById = preparedOn((db) => memberQuery(db).where(byIds).prepare());
+
+type Row = { member: CaseMember; userStatus: string };
+
+/** Refuses anyone not present in the case (404, as for no case) or not in `roles` (403). */
+export function checkAccess<R extends Row>(row: R | undefined, roles?: readonly CaseRoleName[]): R {
 	if (!row || !PRESENT.has(row.member.status) || row.userStatus !== 'active') {
 		throw new Problem(404, 'case_not_found');
 	}
 	if (roles && !roles.includes(row.member.role)) throw new Problem(403, 'forbidden');
-	return { member: row.member, isLead: row.leadId === userId };
+	return row;
+}
+
+export async function caseAccess(
+	userId: string,
+	caseId: string,
+	roles?: readonly CaseRoleName[],
+	db?: Reader
+): Promise<Access> {
+	const [row] = db
+		? await memberQuery(db).where(
+				and(eq(caseMembers.caseId, caseId), eq(caseMembers.userId, userId))
+			)
+		: await memberById().all({ caseId, userId });
+	const { member, leadId } = checkAccess(row, roles);
+	return { member, isLead: leadId === userId };
 }
 
 /** A facilitator of this case who is still active in it. */
-export function facilitatorAccess(userId: string, caseId: string, db: Reader = getDb()) {
+export function facilitatorAccess(userId: string, caseId: string, db?: Reader) {
 	return caseAccess(userId, caseId, ['facilitator'], db);
 }
 

@@ -15,6 +15,7 @@ import { attachIn } from './attachments';
 import { auditIn, type AuditEntry } from './audit';
 import { DAY } from './retention';
 import { Problem } from './problem';
+import { countsTowardUnread, refreshUnreadIn } from './unread';
 import {
 	CASE_ENVELOPE_MAX_BYTES,
 	type CaseEnvelopeInput,
@@ -239,6 +240,8 @@ export async function putCaseEnvelopeIn(
 			box: w.box
 		}))
 	);
+	// New to its readers (or, a tombstone, no longer new): their dashboards' counts.
+	if (countsTowardUnread(input.kind)) await refreshUnreadIn(tx, caseId);
 	if (input.attachment) await attachIn(tx, actorId, caseId, input.attachment, input);
 	// A party's own words: that they were written or taken back, never what they say.
 	if (input.kind === 'input' && (input.version === 1 || input.deleted)) {
@@ -382,6 +385,13 @@ export async function addCaseWrapsIn(
 		)
 		.onConflictDoNothing()
 		.returning({ readerId: caseWraps.readerId });
+	if (added.length > 0 && countsTowardUnread(kind)) {
+		await refreshUnreadIn(
+			tx,
+			caseId,
+			added.map((a) => a.readerId)
+		);
+	}
 	if (added.length > 0) {
 		await auditIn(
 			tx,

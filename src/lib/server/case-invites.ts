@@ -134,17 +134,22 @@ export async function listCaseInvites(actorId: string, caseId: string, now = Dat
 		.where(eq(caseInvites.caseId, caseId))
 		.orderBy(desc(links.createdAt))
 		.limit(200);
-	return rows.map((r) => {
-		const status: InviteStatus =
-			r.usedAt !== null
-				? 'used'
-				: r.revokedAt !== null
-					? 'withdrawn'
-					: now >= r.expiresAt
-						? 'expired'
-						: 'waiting';
-		return { ...r, status };
-	});
+	return rows.map((r) => withInviteStatus(r, now));
+}
+
+type InviteTimes = { expiresAt: number; usedAt: number | null; revokedAt: number | null };
+
+/** An invite's state at `now`, from its link's times. */
+export function withInviteStatus<T extends InviteTimes>(r: T, now: number) {
+	const status: InviteStatus =
+		r.usedAt !== null
+			? 'used'
+			: r.revokedAt !== null
+				? 'withdrawn'
+				: now >= r.expiresAt
+					? 'expired'
+					: 'waiting';
+	return { ...r, status };
 }
 
 /**

@@ -14,6 +14,7 @@ import { caseAccess, facilitatorAccess } from './case-access';
 import { addPendingIn, type PendingChangeJson } from './case-log';
 import { auditIn } from './audit';
 import { Problem } from './problem';
+import { refreshUnreadIn } from './unread';
 import { dropFromUpcomingIn } from './meetings';
 import { dropFromOpenPollsIn } from './meeting-polls';
 
@@ -215,6 +216,7 @@ export async function takeBackWordsIn(tx: Tx, caseId: string, userId: string, no
 		)
 		.returning({ objectId: caseEnvelopes.objectId });
 	if (gone.length === 0) return;
+	await refreshUnreadIn(tx, caseId);
 	await auditIn(
 		tx,
 		{

@@ -1,15 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { caseSummariesFor } from './case-summaries';
+import { caseSummariesFor, SUMMARIES_MAX } from './case-summaries';
 import { putCaseEnvelope } from './case-envelopes';
 import { openCase } from './cases';
 import { generateId } from './auth/tokens';
 import { addMember, b64, caseWith, entry, fakeEnvelope, session, T } from './case-fixtures';
-import { useTestDb } from './test-db';
-import { getDb } from './db';
+import { countQueries, expectProblem, useTestDb } from './test-db';
 
 useTestDb();
 
-describe('caseSummariesFor (the dashboard titles, in a fixed number of queries)', () => {
+describe("caseSummariesFor (a dashboard page's titles, in a fixed number of queries)", () => {
 	test('each case I facilitate with its log and the newest summary wrapped for me', async () => {
 		const one = await caseWith(['survivor']);
 		const co = await addMember(one.lead, one.caseId, 'facilitator', null, 'Ivy');
@@ -31,7 +30,7 @@ describe('caseSummariesFor (the dashboard titles, in a fixed number of queries)'
 			T + 2000
 		);
 
-		const mine = await caseSummariesFor(one.lead.id);
+		const mine = await caseSummariesFor(one.lead.id, [one.caseId, second]);
 		expect(mine.cases.map((c) => c.caseId).sort()).toEqual([one.caseId, second].sort());
 		const first = mine.cases.find((c) => c.caseId === one.caseId);
 		expect(first?.entries.map((e) => e.seq)).toEqual([0, 1, 2]);
@@ -51,39 +50,38 @@ describe('caseSummariesFor (the dashboard titles, in a fixed number of queries)'
 		);
 
 		// The co-facilitator gets the same version with their own wrap, and only that case.
-		const theirs = await caseSummariesFor(co.id);
+		const theirs = await caseSummariesFor(co.id, [one.caseId, second]);
 		expect(theirs.cases.map((c) => c.caseId)).toEqual([one.caseId]);
 		expect(theirs.cases[0]?.summary).toMatchObject({ version: 2, wrap: { reader: co.id } });
 	});
 
 	test('the same number of queries for one case as for five', async () => {
-		const { lead } = await caseWith([]);
-		const queries = async () => {
-			const client = getDb().$client;
-			const execute = client.execute;
-			let n = 0;
-			client.execute = ((...args: Parameters<typeof execute>) => {
-				n++;
-				return execute.apply(client, args);
-			}) as typeof execute;
-			try {
-				await caseSummariesFor(lead.id);
-			} finally {
-				client.execute = execute;
-			}
-			return n;
-		};
-		const forOne = await queries();
+		const { lead, caseId } = await caseWith([]);
+		const ids = [caseId];
+		const forOne = await countQueries(() => caseSummariesFor(lead.id, ids));
 		for (let i = 0; i < 4; i++) {
 			const summary = fakeEnvelope('case-summary', 'summary', lead, []);
-			await openCase(session(lead), { caseId: generateId(), entry: entry(lead), summary }, T);
+			ids.push(generateId());
+			await openCase(session(lead), { caseId: ids.at(-1)!, entry: entry(lead), summary }, T);
 		}
-		expect((await caseSummariesFor(lead.id)).cases).toHaveLength(5);
-		expect(await queries()).toBe(forOne);
+		expect((await caseSummariesFor(lead.id, ids)).cases).toHaveLength(5);
+		expect(await countQueries(() => caseSummariesFor(lead.id, ids))).toBe(forOne);
+	});
+
+	test("only the cases asked for, and only those I facilitate; a page's worth at most", async () => {
+		const one = await caseWith(['survivor']);
+		const two = await caseWith([]);
+		const mine = await caseSummariesFor(one.lead.id, [one.caseId, two.caseId, generateId()]);
+		expect(mine.cases.map((c) => c.caseId)).toEqual([one.caseId]);
+		expect(mine.directory.map((d) => d.userId).sort()).toEqual(
+			[one.lead.id, one.survivor!.id].sort()
+		);
+		const many = Array.from({ length: SUMMARIES_MAX + 1 }, () => generateId());
+		await expectProblem(caseSummariesFor(one.lead.id, many), 400, 'bad_request');
 	});
 
 	test('a participant gets nothing: only facilitators can read a summary', async () => {
-		const { survivor } = await caseWith(['survivor']);
-		expect(await caseSummariesFor(survivor!.id)).toEqual({ cases: [], directory: [] });
+		const { survivor, caseId } = await caseWith(['survivor']);
+		expect(await caseSummariesFor(survivor!.id, [caseId])).toEqual({ cases: [], directory: [] });
 	});
 });

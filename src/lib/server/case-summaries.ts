@@ -4,13 +4,20 @@ import { caseLog, caseMembers } from './db/schema';
 import { caseDirectory } from './case-log';
 import { latestWrappedFor, type StoredCaseEnvelope } from './case-envelopes';
 import type { LogEntryInput } from './validation/cases';
+import { Problem } from './problem';
+
+/** At most this many cases per request: a page of the dashboard (dashboard.ts). */
+export const SUMMARIES_MAX = 50;
 
 /**
- * The dashboard's titles, for all of a facilitator's cases in one answer: each case's log (to
+ * The dashboard's titles, for the cases of one page in one answer: each case's log (to
  * validate who wrote the summary) and the summary wrapped for them, plus everyone's keys.
- * Facilitators only: nobody else can read a summary, so nobody else is sent one.
+ * Facilitators only: nobody else can read a summary, so nobody else is sent one; ids of cases
+ * they do not facilitate are left out, as if they did not exist.
  */
-export async function caseSummariesFor(userId: string) {
+export async function caseSummariesFor(userId: string, caseIds: readonly string[]) {
+	if (caseIds.length === 0) return { cases: [], directory: [] };
+	if (caseIds.length > SUMMARIES_MAX) throw new Problem(400, 'bad_request');
 	const db = getDb();
 	const mine = await db
 		.select({ caseId: caseMembers.caseId })
@@ -18,6 +25,7 @@ export async function caseSummariesFor(userId: string) {
 		.where(
 			and(
 				eq(caseMembers.userId, userId),
+				inArray(caseMembers.caseId, [...new Set(caseIds)]),
 				eq(caseMembers.role, 'facilitator'),
 				inArray(caseMembers.status, ['active', 'paused'])
 			)

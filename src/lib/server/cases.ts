@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, inArray, isNull, gt, max, sql } from 'drizzle-orm';
-import { getDb, write, type Tx } from './db';
+import { getDb, preparedOn, write, type Tx } from './db';
 import { caseEvents, caseInvites, caseMembers, cases, links, users } from './db/schema';
 import type { CaseMember } from './db/schema';
-import { byCase, caseAccess, facilitatorAccess } from './case-access';
+import { byCase, byIds, caseAccess, checkAccess, facilitatorAccess } from './case-access';
 import { putCaseEnvelopeIn } from './case-envelopes';
 import { appendFirstEntryIn, countPending } from './case-log';
 import { countNotices, leaveLogIn } from './case-notices';
@@ -141,7 +141,11 @@ export type CaseListItem = {
 	createdAt: number;
 };
 
-/** The cases a person is in (and may still open), newest first, with what needs attention. */
+/**
+ * The cases a person is in (and may still open), newest first, with what needs attention: all
+ * of them at once, counted case by case. The cases list shows a page at a time instead
+ * (dashboard.ts); this stays the reference it is tested against, and the benchmarks' "before".
+ */
 export async function listCasesFor(userId: string, now = Date.now()): Promise<CaseListItem[]> {
 	const db = getDb();
 	const mine = await db
@@ -234,19 +238,25 @@ export type CasePerson = {
 };
 
 type Viewer = { userId: string; role: CaseMember['role'] };
+type Member = Pick<
+	CaseMember,
+	| 'userId'
+	| 'displayName'
+	| 'role'
+	| 'supports'
+	| 'status'
+	| 'mode'
+	| 'jointConsent'
+	| 'modeShown'
+	| 'joinedAt'
+> & { userStatus: string };
 
-/** Who is in a case as `viewer` may see them (the survivor's preview passes the other side). */
-async function peopleSeenBy(caseId: string, leadId: string | null, viewer: Viewer) {
+/** Who is in a case as `viewer` may see them, from its members in the order they joined. */
+function seenBy(members: Member[], leadId: string | null, viewer: Viewer): CasePerson[] {
 	const facilitator = viewer.role === 'facilitator';
-	const members = await getDb()
-		.select({ member: caseMembers, userStatus: users.status })
-		.from(caseMembers)
-		.innerJoin(users, eq(users.id, caseMembers.userId))
-		.where(eq(caseMembers.caseId, caseId))
-		.orderBy(asc(caseMembers.joinedAt));
 	return members
-		.filter(({ member: p }) => facilitator || p.status === 'active' || p.status === 'paused')
-		.map(({ member: p, userStatus }): CasePerson => {
+		.filter((p) => facilitator || p.status === 'active' || p.status === 'paused')
+		.map((p): CasePerson => {
 			const mine = facilitator || p.userId === viewer.userId;
 			return {
 				userId: p.userId,
@@ -255,7 +265,7 @@ async function peopleSeenBy(caseId: string, leadId: string | null, viewer: Viewe
 				supports: p.supports,
 				status: mine ? p.status : null,
 				// A participant's deleted account reads as their withdrawal, not a deactivation.
-				deactivated: p.role === 'facilitator' && userStatus !== 'active',
+				deactivated: p.role === 'facilitator' && p.userStatus !== 'active',
 				isLead: p.userId === leadId,
 				mode: mine || p.modeShown ? p.mode : null,
 				jointConsent: mine ? p.jointConsent : null,
@@ -264,36 +274,83 @@ async function peopleSeenBy(caseId: string, leadId: string | null, viewer: Viewe
 		});
 }
 
+/** Who is in a case as `viewer` may see them (the survivor's preview passes the other side). */
+async function peopleSeenBy(caseId: string, leadId: string | null, viewer: Viewer) {
+	const members = await getDb()
+		.select({ member: caseMembers, userStatus: users.status })
+		.from(caseMembers)
+		.innerJoin(users, eq(users.id, caseMembers.userId))
+		.where(eq(caseMembers.caseId, caseId))
+		// In the order they joined (and were added, for the same moment), as `caseView`.
+		.orderBy(asc(caseMembers.joinedAt), sql`${caseMembers}.rowid`);
+	return seenBy(
+		members.map(({ member, userStatus }) => ({ ...member, userStatus })),
+		leadId,
+		viewer
+	);
+}
+
+type HistoryRow = { id: number; at: number; kind: string; value: string; actor: string | null };
+
+/**
+ * A case's page in one statement: who is asking (checked as `caseAccess` does), the case, its
+ * stage (the latest stage event), everyone in it, and for a facilitator the newest 100 events,
+ * the lists as JSON arrays. Built once.
+ */
+const caseViewRow = preparedOn((db) =>
+	db
+		.select({
+			member: caseMembers,
+			case: cases,
+			userStatus: users.status,
+			stage: sql<Stage | null>`(select ${caseEvents.value} from ${caseEvents}
+				where ${caseEvents.caseId} = ${cases.id} and ${caseEvents.kind} = 'stage'
+				order by ${caseEvents.id} desc limit 1)`,
+			people: sql<string>`(select json_group_array(json_object('userId', pm.user_id,
+					'displayName', pm.display_name, 'role', pm.role, 'supports', pm.supports,
+					'status', pm.status, 'mode', pm.mode, 'jointConsent', pm.joint_consent,
+					'modeShown', pm.mode_shown, 'joinedAt', pm.joined_at, 'userStatus', pu.status,
+					'n', pm.rowid))
+				from case_members pm inner join users pu on pu.id = pm.user_id
+				where pm.case_id = ${cases.id})`,
+			history: sql<string>`case when ${caseMembers.role} = 'facilitator' then
+				(select json_group_array(json_object('id', id, 'at', at, 'kind', kind,
+					'value', value, 'actor', actor))
+				from (select e.id, e.at, e.kind, e.value, eu.display_name as actor
+					from case_events e left join users eu on eu.id = e.actor_id
+					where e.case_id = ${cases.id} order by e.id desc limit 100))
+				else '[]' end`
+		})
+		.from(caseMembers)
+		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
+		.innerJoin(users, eq(users.id, caseMembers.userId))
+		.where(byIds)
+		.prepare()
+);
+
 /**
  * One case as a member sees it. Everyone in a case sees who is in it (the log they validate
  * names them all); only facilitators see stages' history, and whether others paused or left.
  */
 export async function caseView(userId: string, caseId: string, roles?: readonly CaseRoleName[]) {
-	const access = await caseAccess(userId, caseId, roles);
-	const facilitator = access.member.role === 'facilitator';
-	const db = getDb();
-	const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
-	if (!row) throw new Problem(404, 'case_not_found');
-	const people = await peopleSeenBy(caseId, row.leadId, { userId, role: access.member.role });
-	const stages = await stagesOf([caseId]);
-	const history = facilitator
-		? await db
-				.select({
-					at: caseEvents.at,
-					kind: caseEvents.kind,
-					value: caseEvents.value,
-					actor: users.displayName
-				})
-				.from(caseEvents)
-				.leftJoin(users, eq(users.id, caseEvents.actorId))
-				.where(eq(caseEvents.caseId, caseId))
-				.orderBy(desc(caseEvents.id))
-				.limit(100)
-		: [];
+	const [found] = await caseViewRow().all({ caseId, userId });
+	const { member, case: row, stage, ...lists } = checkAccess(found, roles);
+	const access = { member, isLead: row.leadId === userId };
+	// json_group_array keeps no order a query can rely on: sorted here.
+	const members = (
+		JSON.parse(lists.people) as (Omit<Member, 'modeShown'> & { modeShown: 0 | 1; n: number })[]
+	)
+		.map((p) => ({ ...p, modeShown: !!p.modeShown }))
+		// In the order they joined (and were added, for the same moment).
+		.sort((a, b) => a.joinedAt - b.joinedAt || a.n - b.n);
+	const people = seenBy(members, row.leadId, { userId, role: member.role });
+	const history = (JSON.parse(lists.history) as HistoryRow[])
+		.sort((a, b) => b.id - a.id)
+		.map(({ at, kind, value, actor }) => ({ at, kind, value, actor }));
 	return {
 		id: row.id,
 		ref: row.ref,
-		stage: stages.get(caseId) ?? 'referral',
+		stage: stage ?? 'referral',
 		createdAt: row.createdAt,
 		// Closed with an outcome: every member is told how it ended and when it will be deleted.
 		outcome: row.closedAt === null ? null : row.outcome,

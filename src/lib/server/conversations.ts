@@ -5,6 +5,7 @@ import { caseView, type CasePerson } from './cases';
 import { wrapFor } from './case-envelopes';
 import { notSeen, seenBy } from './seen';
 import { Problem } from './problem';
+import { MESSAGE_KINDS } from './unread';
 
 /**
  * Private conversations (DESIGN §4): one per participant per case, with that case's
@@ -14,7 +15,7 @@ import { Problem } from './problem';
 
 type Reader = ReturnType<typeof getDb> | Tx;
 
-export const MESSAGE_KINDS = ['conversation', 'relay'] as const;
+export { MESSAGE_KINDS };
 
 /** Someone a conversation can be with: present in the case, and not a facilitator. */
 export const inConversation = (p: CasePerson) =>

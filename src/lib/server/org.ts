@@ -43,9 +43,18 @@ export async function updateOrgSettings(adminId: string, next: OrgSettings, now 
 	});
 }
 
+// Per open database. Kept once read, as it never changes after setup (inserted once, never
+// updated: `ensureDeploymentIdIn`), so every instance on one database holds the same value.
+const deploymentIds = new WeakMap<object, string>();
+
 /** Binds safety numbers and signatures to this deployment; made at setup (empty before). */
 export async function getDeploymentId() {
-	const [row] = await getDb().select().from(settings).where(eq(settings.key, 'deployment.id'));
+	const db = getDb();
+	const known = deploymentIds.get(db);
+	if (known) return known;
+	const [row] = await db.select().from(settings).where(eq(settings.key, 'deployment.id'));
+	// Empty before setup: asked again next time, until setup has made it.
+	if (row?.value) deploymentIds.set(db, row.value);
 	return row?.value ?? '';
 }
 

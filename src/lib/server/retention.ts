@@ -24,7 +24,15 @@ export async function retentionPolicy(db: Db | Tx = getDb()): Promise<RetentionP
 	const rows = await db
 		.select()
 		.from(settings)
-		.where(inArray(settings.key, RETENTION_KEYS.map(settingKey)));
+		.where(inArray(settings.key, RETENTION_SETTING_KEYS));
+	return policyFrom(rows);
+}
+
+/** The `settings` keys the policy is stored under. */
+export const RETENTION_SETTING_KEYS = RETENTION_KEYS.map(settingKey);
+
+/** The policy from its stored `settings` rows (any others are ignored). */
+export function policyFrom(rows: readonly { key: string; value: string }[]): RetentionPolicy {
 	const stored = new Map(rows.map((r) => [r.key, Number(r.value)]));
 	const policy = { ...RETENTION_DEFAULTS };
 	for (const k of RETENTION_KEYS) {

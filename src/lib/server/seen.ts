@@ -3,6 +3,7 @@ import { write } from './db';
 import { caseEnvelopes, caseSeen, caseWraps } from './db/schema';
 import { caseAccess } from './case-access';
 import { Problem } from './problem';
+import { refreshUnreadIn } from './unread';
 
 /**
  * What a person has opened: the newest version of each case object, so the "waiting for you"
@@ -65,5 +66,6 @@ export async function markSeenMany(
 					}
 				});
 		}
+		await refreshUnreadIn(tx, caseId, [userId]);
 	});
 }

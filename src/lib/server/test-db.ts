@@ -86,3 +86,20 @@ export async function holdWriteLock() {
 		}
 	};
 }
+
+/** How many statements `fn` sends through the app's client (reads; writes use another). */
+export async function countQueries(fn: () => Promise<unknown>): Promise<number> {
+	const client = getDb().$client;
+	const execute = client.execute;
+	let n = 0;
+	client.execute = ((...args: Parameters<typeof execute>) => {
+		n++;
+		return execute.apply(client, args);
+	}) as typeof execute;
+	try {
+		await fn();
+	} finally {
+		client.execute = execute;
+	}
+	return n;
+}

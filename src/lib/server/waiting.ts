@@ -28,6 +28,7 @@ import { wrapFor } from './case-envelopes';
 import { notSeen, seenBy } from './seen';
 import { agreementNewsWithRefs, type AgreementNews } from './agreement-views';
 import { progressOf } from '$lib/agreement-dates';
+import { NEWS_KINDS } from './unread';
 
 /**
  * The "waiting for you" page: what needs a person's attention across all their cases. There is
@@ -41,7 +42,7 @@ import { progressOf } from '$lib/agreement-dates';
 
 type Reader = ReturnType<typeof getDb> | Tx;
 
-export const NEWS_KINDS = ['input', 'interim-summary', 'interim-comment'] as const;
+export { NEWS_KINDS };
 export type NewsKind = (typeof NEWS_KINDS)[number];
 
 /**

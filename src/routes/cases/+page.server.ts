@@ -1,27 +1,34 @@
+import { redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
 import type { PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
-import { listCasesFor } from '$lib/server/cases';
-import { unreadByCase } from '$lib/server/waiting';
-import { followUpDashboard } from '$lib/server/agreement-views';
+import { pageProblem } from '$lib/server/api';
+import { dashboardFor, PAGE_SIZE } from '$lib/server/dashboard';
 import { getDeploymentId } from '$lib/server/org';
+import { Problem } from '$lib/server/problem';
 import { m } from '$lib/paraglide/messages.js';
 
-// References, stages and counts only; the titles are opened by the facilitator's browser.
+// ?page=N, from 1; absent: the first page.
+const PageNumber = v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,5}$/), v.transform(Number));
+
+// References, stages and counts only, a page of cases at a time, those that need the person
+// first; the titles are opened by the facilitator's browser.
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const cases = await listCasesFor(user.id);
-	const unread = await unreadByCase(
-		user.id,
-		cases.map((c) => c.id)
-	);
-	const facilitating = cases.some((c) => c.myRole === 'facilitator');
+	const asked = event.url.searchParams.get('page') ?? '1';
+	const parsed = v.safeParse(PageNumber, asked);
+	if (!parsed.success) return pageProblem(new Problem(400, 'bad_request'));
+	const dashboard = await dashboardFor(user.id, parsed.output);
+	// A page past the end (cases closed or left since the link was made): the last one.
+	if (dashboard.cases.length === 0 && dashboard.page > 1) {
+		redirect(303, dashboard.pages > 1 ? `/cases?page=${dashboard.pages}` : '/cases');
+	}
 	return {
 		userId: user.id,
-		// Agreements in force in the cases I facilitate: structure only (kinds, owners, days).
-		followUp: facilitating ? await followUpDashboard(user.id) : null,
 		canOpen: user.orgRole !== null,
-		cases: cases.map((c) => ({ ...c, unread: unread.get(c.id) ?? 0 })),
-		deploymentId: await getDeploymentId(),
+		...dashboard,
+		pageSize: PAGE_SIZE,
+		deploymentId: dashboard.facilitating ? await getDeploymentId() : '',
 		pageTitle: m.cases_title()
 	};
 };

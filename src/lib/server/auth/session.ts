@@ -1,5 +1,5 @@
-import { eq, lt, or } from 'drizzle-orm';
-import { getDb, write, writeIfFree } from '../db';
+import { eq, lt, or, sql } from 'drizzle-orm';
+import { getDb, preparedOn, write, writeIfFree } from '../db';
 import { sessions, users, type User } from '../db/schema';
 import { config } from '../config';
 import { generateToken, hashToken } from './tokens';
@@ -20,13 +20,19 @@ export async function createSession(userId: string, now = Date.now()) {
 
 export type SessionUser = Pick<User, 'id' | 'displayName' | 'orgRole'>;
 
-export async function validateSessionToken(token: string, now = Date.now()) {
-	const id = hashToken(token);
-	const [row] = await getDb()
+// Every signed-in request runs it: built once (the session and its user in one statement).
+const sessionById = preparedOn((db) =>
+	db
 		.select({ session: sessions, user: users })
 		.from(sessions)
 		.innerJoin(users, eq(users.id, sessions.userId))
-		.where(eq(sessions.id, id));
+		.where(eq(sessions.id, sql.placeholder('id')))
+		.prepare()
+);
+
+export async function validateSessionToken(token: string, now = Date.now()) {
+	const id = hashToken(token);
+	const [row] = await sessionById().all({ id });
 	if (!row) return null;
 	const { session, user } = row;
 	const expired = now >= session.expiresAt || now >= session.lastActiveAt + config().sessionIdleMs;

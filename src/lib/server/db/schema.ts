@@ -530,6 +530,27 @@ export const caseSeen = sqliteTable(
 );
 
 /**
+ * How many things others wrote in a case are new to a person (the dashboard's "not read yet"):
+ * a counter kept on write, so a list of many cases need not count them on every read. It is
+ * exactly what `unreadByCase` counts from `case_envelopes`, `case_wraps` and `case_seen` for
+ * that person and case, recomputed by `refreshUnreadIn` (unread.ts) in the same transaction as
+ * any change to those rows for the kinds it counts. Only counts above zero are kept.
+ */
+export const caseUnread = sqliteTable(
+	'case_unread',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		count: integer('count').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.caseId] })]
+);
+
+/**
  * An encrypted file (a letter, a recording) beside the envelope that names it: the browser
  * uploads it chunk by chunk, then stores the envelope whose header lists every chunk's hash,
  * and only then is it attached (`object_id`, `version`) and offered to readers. The server

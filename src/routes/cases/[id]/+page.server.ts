@@ -3,18 +3,12 @@ import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { actionPathId, pageProblem, pathId } from '$lib/server/api';
-import { caseView, handOverLead, setStage } from '$lib/server/cases';
+import { handOverLead, setStage } from '$lib/server/cases';
+import { casePage } from '$lib/server/case-page';
 import { closeCase } from '$lib/server/agreements';
-import { caseDeleteAt, retentionPolicy } from '$lib/server/retention';
-import { listCaseInvites, revokeCaseInvite } from '$lib/server/case-invites';
+import { revokeCaseInvite } from '$lib/server/case-invites';
 import { attempt, parseForm } from '$lib/server/forms';
-import {
-	markNoticeSeen,
-	mySignals,
-	openNotices,
-	raiseSignal,
-	setMyParticipation
-} from '$lib/server/case-notices';
+import { markNoticeSeen, raiseSignal, setMyParticipation } from '$lib/server/case-notices';
 import { getDeploymentId } from '$lib/server/org';
 import { stage } from '$lib/server/validation/cases';
 import { id } from '$lib/server/validation/keys';
@@ -26,19 +20,11 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	try {
 		const caseId = pathId(event.params.id);
-		const view = await caseView(user.id, caseId);
-		const facilitator = view.me.role === 'facilitator';
 		const now = Date.now();
-		const policy = await retentionPolicy();
 		return {
 			userId: user.id,
-			view,
-			deleteAt: view.closedAt === null ? null : caseDeleteAt(view.closedAt, policy),
-			// Shown before a facilitator closes the case: when everything would be deleted.
-			deleteIfClosedNow: facilitator ? caseDeleteAt(now, policy) : null,
-			invites: facilitator ? await listCaseInvites(user.id, caseId) : [],
-			notices: facilitator ? await openNotices(user.id, caseId) : [],
-			mySignals: facilitator ? [] : await mySignals(user.id, caseId),
+			// One access check for all of it (`casePage` checks who is asking, as `caseView`).
+			...(await casePage(user.id, caseId, now)),
 			deploymentId: await getDeploymentId(),
 			now,
 			pageTitle: m.case_page_title()
