@@ -80,7 +80,9 @@ export async function startApp(
 	});
 	const db = server
 		? createClient({ url: env.DATABASE_URL ?? '', authToken: env.DATABASE_AUTH_TOKEN })
-		: createClient({ url: `file:${dbPath}` });
+		: // SQLite's busy timeout: the app writes on its own too (the purge timer), and a test's
+			// write or read that meets it waits instead of failing with SQLITE_BUSY.
+			createClient({ url: `file:${dbPath}`, timeout: 5000 });
 	const running = () => child.exitCode === null && child.signalCode === null;
 	return {
 		origin,
