@@ -1228,15 +1228,16 @@ test('every endpoint and form action has a request to start from', async () => {
 	expect(ALL.length).toBeGreaterThan(80);
 });
 
-for (const endpoint of TARGETS) {
+// A resumed long run leaves out what already has a passing line; every other run has them all.
+for (const endpoint of TARGETS.filter((e) => !DONE.has(endpointName(e)))) {
 	test(`fuzz ${endpointName(endpoint)}`, async () => {
-		test.skip(DONE.has(endpointName(endpoint)), 'done: FUZZ_RESUME and a passing line');
 		// A long run has no time limit: it may be paused (SIGSTOP) for a while and go on.
 		test.setTimeout(LONG ? 0 : Math.max(60_000, RUNS * 1_000));
 		await reseed();
 		const list = templates(seed, ALL).get(keyOf(endpoint));
-		test.skip(!list, 'no template: see the test above');
-		await fuzz(endpoint, list!);
+		// No request to start from is a failure here too, not a pass (see the test above).
+		if (!list) throw new Error(`no request to start from for ${endpointName(endpoint)}`);
+		await fuzz(endpoint, list);
 	});
 }
 

@@ -501,7 +501,7 @@ export async function latestWrappedFor(
 			.innerJoin(attachments, isLatest(attachments))
 	]);
 	const key = (caseId: string, objectId: string | null) => `${caseId} ${objectId}`;
-	const readersOf = new Map<string, (typeof caseWraps.$inferSelect)[]>();
+	const readersOf = new Map<string, Wrap[]>();
 	for (const { wrap } of wraps) {
 		const k = key(wrap.caseId, wrap.objectId);
 		readersOf.set(k, [...(readersOf.get(k) ?? []), wrap]);
@@ -517,24 +517,7 @@ export async function latestWrappedFor(
 		const all = readersOf.get(k) ?? [];
 		const wrap = all.find((w) => w.readerId === userId);
 		if (!wrap) continue;
-		out.push({
-			caseId: row.caseId,
-			envelope: {
-				v: 1 as const,
-				kind: row.kind as CaseKind,
-				objectId: row.objectId,
-				version: row.version,
-				subject: row.subject,
-				deleted: row.deleted,
-				authorId: row.authorId,
-				header: row.header,
-				body: row.body,
-				wrap: { reader: wrap.readerId, wrapper: wrap.wrapperId, box: wrap.box },
-				readers: all.map((w) => w.readerId).sort(),
-				createdAt: row.createdAt,
-				attachment: fileOf.get(k) ?? null
-			}
-		});
+		out.push({ caseId: row.caseId, envelope: toWire(row, wrap, all, fileOf.get(k)) });
 	}
 	// Ties in time keep the order of the object ids, as grouping by object gives them.
 	return out.sort(
@@ -637,18 +620,30 @@ async function getVersionFor(userId: string, caseId: string, objectId: string, v
 				eq(attachments.version, version)
 			)
 		);
+	return toWire(row, wrap, wraps, file);
+}
+
+type Wrap = typeof caseWraps.$inferSelect;
+
+/** One version as one reader receives it: their own wrap, and the ids of everyone who may read. */
+function toWire(
+	row: typeof caseEnvelopes.$inferSelect,
+	mine: Wrap,
+	all: Wrap[],
+	file: StoredCaseEnvelope['attachment'] | undefined
+): StoredCaseEnvelope {
 	return {
-		v: 1 as const,
+		v: 1,
 		kind: row.kind as CaseKind,
-		objectId,
-		version,
+		objectId: row.objectId,
+		version: row.version,
 		subject: row.subject,
 		deleted: row.deleted,
 		authorId: row.authorId,
 		header: row.header,
 		body: row.body,
-		wrap: { reader: wrap.readerId, wrapper: wrap.wrapperId, box: wrap.box },
-		readers: wraps.map((w) => w.readerId).sort(),
+		wrap: { reader: mine.readerId, wrapper: mine.wrapperId, box: mine.box },
+		readers: all.map((w) => w.readerId).sort(),
 		createdAt: row.createdAt,
 		attachment: file ?? null
 	};
