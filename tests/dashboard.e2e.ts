@@ -30,8 +30,10 @@ const headings = (page: Page) => page.locator('.case-heading a');
 /** The references on the page shown, once every title has opened. */
 async function refsShown(page: Page, count: number) {
 	await expect(headings(page)).toHaveCount(count);
+	// Waits (retrying) for every title: the keys load after first paint, so "Opening the case
+	// titles…" may not have appeared yet when this starts.
+	await expect(headings(page)).toHaveText(Array.from({ length: count }, () => /: Referral /));
 	await expect(page.getByText('Opening the case titles in this browser…')).toBeHidden();
-	for (const text of await headings(page).allTextContents()) expect(text).toMatch(/: Referral /);
 	return (await headings(page).allTextContents()).map((t) => t.split(':')[0]!.trim());
 }
 
