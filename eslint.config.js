@@ -51,6 +51,24 @@ export default ts.config(
 			'src/tools/**/*.ts'
 		],
 		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: ['$lib/crypto/*', '$lib/client/*'],
+					paths: [
+						{
+							name: 'libsql',
+							message:
+								'Use the database through getDb()/write(): the statement cache (db/statement-cache.ts) relies on every statement being run to its end by @libsql/client.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
+		files: ['src/lib/server/db/statement-cache.ts', 'src/lib/server/db/statement-cache.spec.ts'],
+		rules: {
 			'no-restricted-imports': ['error', { patterns: ['$lib/crypto/*', '$lib/client/*'] }]
 		}
 	},

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { getDb } from './db';
-import { URGENT } from './case-notices';
 import type { CaseListItem } from './cases';
 import type { Stage } from './validation/cases';
 
@@ -11,9 +10,10 @@ import type { Stage } from './validation/cases';
  * later page: first a safety signal no facilitator has seen, then anything else that needs
  * them (news not read yet, a change in participation, membership changes to confirm, an
  * invitation not used yet, a lead who is no longer active), then the rest; newest first within
- * each. The ranking reads one index entry per case and kind of attention (and the unread
- * counters kept on write, unread.ts), never the cases' objects; only the page's cases are then
- * counted in full. The page also says how many cases there are and how many need them.
+ * each. The ranking reads two small rows per case: what the case has waiting (case_attention,
+ * kept by SQLite triggers) and my unread counter (case_unread, unread.ts), never the cases'
+ * objects; only the page's cases are then looked at further. The page also says how many cases
+ * there are and how many need them.
  */
 
 export const PAGE_SIZE = 25;
@@ -59,39 +59,25 @@ type Row = {
 	unread: number | null;
 };
 
-const urgentKinds = sql.join(
-	URGENT.map((k) => sql`${k}`),
-	sql`, `
-);
-
 /** The page's rows, each with the totals (window functions over all of my cases). */
 function pageOf(userId: string, offset: number, now: number) {
 	// Each rank is worked out once per case (materialized: not again for the order, the
-	// totals and the page), from index entries only. Invitations still open are few across
-	// the organization (links_open_idx): listed once, not looked for case by case through
-	// every invitation a case ever had.
-	return sql`with open_invites as materialized (
-			select ci.case_id from links l inner join case_invites ci on ci.link_id = l.id
-			where l.used_at is null and l.revoked_at is null and l.expires_at > ${now}
-		),
-		mine as materialized (
+	// totals and the page) from two rows: the case's own waiting facts (case_attention, kept
+	// by triggers) and my unread counter (case_unread). An invitation is open while its
+	// expiry is later than now, so that one fact is compared here.
+	return sql`with mine as materialized (
 			select c.id, c.ref, c.created_at, c.lead_id, m.role, m.status,
 				case
-					when m.role = 'facilitator' and exists (select 1 from case_notices n
-						where n.case_id = c.id and n.seen_at is null
-						and n.kind in (${urgentKinds})) then 2
+					when m.role = 'facilitator' and a.urgent > 0 then 2
 					when exists (select 1 from case_unread u where u.user_id = ${userId}
 						and u.case_id = c.id) then 1
 					when m.role != 'facilitator' then 0
-					when exists (select 1 from case_notices n where n.case_id = c.id
-						and n.seen_at is null)
-						or exists (select 1 from case_pending p where p.case_id = c.id)
-						or not exists (select 1 from users lu where lu.id = c.lead_id
-							and lu.status = 'active')
-						or exists (select 1 from open_invites o where o.case_id = c.id) then 1
+					when a.notices > 0 or a.pending > 0 or not a.lead_active
+						or a.invite_until > ${now} then 1
 					else 0
 				end as tier
 			from case_members m inner join cases c on c.id = m.case_id
+				inner join case_attention a on a.case_id = c.id
 			where m.user_id = ${userId} and m.status in ('active', 'paused')
 		),
 		page as materialized (
@@ -107,16 +93,15 @@ function pageOf(userId: string, offset: number, now: number) {
 				order by e.id desc limit 1) as stage,
 			(select count(*) from case_members cm where cm.case_id = page.id
 				and cm.status in ('active', 'paused')) as people,
-			(select count(*) from case_pending p where p.case_id = page.id) as pending,
-			(select count(*) from case_notices n where n.case_id = page.id and n.seen_at is null
-				and n.kind in (${urgentKinds})) as urgent,
-			(select count(*) from case_notices n where n.case_id = page.id and n.seen_at is null
-				and n.kind not in (${urgentKinds})) as notices,
-			(select count(*) from open_invites o where o.case_id = page.id) as invites,
+			a.pending, a.urgent, a.notices,
+			(select count(*) from case_invites ci inner join links l on l.id = ci.link_id
+				where ci.case_id = page.id and l.used_at is null and l.revoked_at is null
+				and l.expires_at > ${now}) as invites,
 			lu.display_name as lead_name, lu.status as lead_status,
 			(select u.count from case_unread u where u.user_id = ${userId}
 				and u.case_id = page.id) as unread
-		from page left join users lu on lu.id = page.lead_id
+		from page inner join case_attention a on a.case_id = page.id
+			left join users lu on lu.id = page.lead_id
 		order by page.tier desc, page.created_at desc, page.id`;
 }
 

@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { config, type Config } from '../config';
 import * as schema from './schema';
+import { clearStatementCache, installStatementCache } from './statement-cache';
 
 export type Db = ReturnType<typeof makeDb>;
 /** A write transaction, as `write` hands it to its callback. */
@@ -80,6 +81,7 @@ async function connect({ databaseUrl, databaseAuthToken, databaseWaitMs }: Confi
 	// no parallelism, only cold page caches of their own (opened whenever two reads overlap),
 	// each without the pragmas below. A libsql server keeps the pool: its reads do overlap.
 	const fetch = deadlineFetch;
+	if (file) installStatementCache();
 	const reader = createClient({
 		url: databaseUrl,
 		authToken: databaseAuthToken,
@@ -132,6 +134,8 @@ export async function openDb(): Promise<Db> {
 		// On the pooled connections, with their busy timeout: an instance starting beside a
 		// running one waits for its writes.
 		await applyMigrations(opened.db, settings.migrationsDir);
+		// Statements compiled before the schema changed remember the old columns.
+		clearStatementCache();
 	} catch (e) {
 		close(opened);
 		const message = `cannot bring the database at ${where} up to this version (${reason(e)}).`;

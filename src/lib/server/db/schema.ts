@@ -262,21 +262,26 @@ export const personalEnvelopes = sqliteTable(
  * A case. Its title and summary are a facilitators-only envelope; the server knows only a
  * short reference, who leads it and when it was opened. The stage is derived from events.
  */
-export const cases = sqliteTable('cases', {
-	// Chosen by the opening browser, which signs it into the case log before the server sees it.
-	id: text('id').primaryKey(),
-	ref: text('ref').notNull().unique(),
-	leadId: text('lead_id')
-		.notNull()
-		.references(() => users.id),
-	createdBy: text('created_by')
-		.notNull()
-		.references(() => users.id),
-	createdAt: integer('created_at').notNull(),
-	// Set when facilitators close it: how it ended, and when (the retention clock starts there).
-	outcome: text('outcome', { enum: ['completed', 'partial', 'ended', 'withdrawn'] }),
-	closedAt: integer('closed_at')
-});
+export const cases = sqliteTable(
+	'cases',
+	{
+		// Chosen by the opening browser, which signs it into the case log before the server sees it.
+		id: text('id').primaryKey(),
+		ref: text('ref').notNull().unique(),
+		leadId: text('lead_id')
+			.notNull()
+			.references(() => users.id),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: integer('created_at').notNull(),
+		// Set when facilitators close it: how it ended, and when (the retention clock starts there).
+		outcome: text('outcome', { enum: ['completed', 'partial', 'ended', 'withdrawn'] }),
+		closedAt: integer('closed_at')
+	},
+	// The cases a person leads: `case_attention` follows a lead who is no longer active.
+	(t) => [index('cases_lead_idx').on(t.leadId)]
+);
 
 /**
  * The server's mirror of who is in a case, for authorization: it acts at once (a withdrawn
@@ -549,6 +554,33 @@ export const caseUnread = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.userId, t.caseId] })]
 );
+
+/**
+ * What a case has waiting for its facilitators, for ranking the cases list (dashboard.ts)
+ * without looking into five tables per case: one row per case, kept by SQLite triggers
+ * (migration 0011) on every change to `case_notices`, `case_pending`, `case_invites`, `links`,
+ * `cases.lead_id` and `users.status`, so no write path of the app can forget it. Each trigger
+ * recounts from the rows themselves rather than adding or subtracting. Structure only.
+ */
+export const caseAttention = sqliteTable('case_attention', {
+	caseId: text('case_id')
+		.primaryKey()
+		.references(() => cases.id, { onDelete: 'cascade' }),
+	/** Safety signals (`talk`, `unsafe`) no facilitator has marked seen. */
+	urgent: integer('urgent').notNull().default(0),
+	/** Other notices not seen yet. */
+	notices: integer('notices').notNull().default(0),
+	/** Membership changes waiting to be signed into the case log. */
+	pending: integer('pending').notNull().default(0),
+	/**
+	 * The latest expiry among its invitations neither used nor revoked: one is still open
+	 * exactly while this is later than now (time passes without a write, so it is compared on
+	 * read).
+	 */
+	inviteUntil: integer('invite_until'),
+	/** Whether its lead is an active account. */
+	leadActive: integer('lead_active', { mode: 'boolean' }).notNull().default(true)
+});
 
 /**
  * An encrypted file (a letter, a recording) beside the envelope that names it: the browser
