@@ -8,6 +8,8 @@ CREATE TABLE `case_attention` (
 	FOREIGN KEY (`case_id`) REFERENCES `cases`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+DROP INDEX `case_members_user_idx`;--> statement-breakpoint
+CREATE INDEX `case_members_user_status_idx` ON `case_members` (`user_id`,`status`,`case_id`,`role`);--> statement-breakpoint
 CREATE INDEX `cases_lead_idx` ON `cases` (`lead_id`);
 --> statement-breakpoint
 -- What each case has waiting, kept by triggers (schema.ts, caseAttention): every trigger

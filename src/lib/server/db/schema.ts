@@ -330,7 +330,8 @@ export const caseMembers = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.caseId, t.userId] }),
-		index('case_members_user_idx').on(t.userId)
+		// A person's cases with their role, from the index alone (the cases list ranks them all).
+		index('case_members_user_status_idx').on(t.userId, t.status, t.caseId, t.role)
 	]
 );
 

@@ -75,6 +75,20 @@ describe('statements kept between requests', () => {
 		await getDb().run(sql`drop table statement_cache_probe`);
 	});
 
+	it('never keep an EXPLAIN, which the driver leaves mid-run', () => {
+		const db = new Database(file());
+		try {
+			const plan = 'EXPLAIN QUERY PLAN select key from settings';
+			const first = db.prepare(plan);
+			expect(first.all().length).toBeGreaterThan(0);
+			expect(db.prepare(` ${plan.toLowerCase()}`)).not.toBe(first);
+			expect(db.prepare(plan)).not.toBe(first);
+			expect(keptStatements(db)).toBe(0);
+		} finally {
+			db.close();
+		}
+	});
+
 	it('are bounded per connection, the least recently used dropped first', () => {
 		const db = new Database(file());
 		try {
