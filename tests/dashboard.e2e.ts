@@ -99,3 +99,59 @@ test('more cases than fit on a page: each exactly once across the pages, what ne
 	await expectAccessible(lead);
 	await phoneShot(lead, SHOTS, 'follow-up-empty-phone');
 });
+
+test('the home page shows what is waiting a page at a time, safety signals first', async () => {
+	test.setTimeout(120_000);
+	const { caseId } = await openCase(lead, app.origin, 'Many notices');
+	const lead_id = String(
+		(await app.db.execute({ sql: 'SELECT lead_id FROM cases WHERE id = ?', args: [caseId] }))
+			.rows[0]!.lead_id
+	);
+	// 40 changes in participation, then two safety signals, oldest first: more than a page.
+	const at = Date.now() - 3_600_000;
+	const kinds = [
+		...Array.from({ length: 40 }, (_, i) => (i % 2 ? 'paused' : 'resumed')),
+		'unsafe',
+		'talk'
+	];
+	for (const [i, kind] of kinds.entries()) {
+		await app.db.execute({
+			sql: `INSERT INTO case_notices (case_id, user_id, kind, created_at) VALUES (?, ?, ?, ?)`,
+			args: [caseId, lead_id, kind, at + i * 1000]
+		});
+	}
+	await lead.goto(`${app.origin}/home`);
+	const items = lead.locator('section[aria-labelledby="waiting-heading"] li.item');
+	await expect(items).toHaveCount(30);
+	const total = Number(
+		(await lead.getByText(/^Page 1 of 2 · Showing 1 to 30 of \d+$/).textContent())?.match(
+			/of (\d+)$/
+		)?.[1]
+	);
+	expect(total).toBeGreaterThanOrEqual(42);
+	await expect(
+		lead.getByText('Safety signals come first, then other news, newest first, then things to do.')
+	).toBeVisible();
+	// Both safety signals lead the first page, marked urgent.
+	await expect(items.nth(0).getByText('Urgent')).toBeVisible();
+	await expect(items.nth(1).getByText('Urgent')).toBeVisible();
+	await expect(items.nth(2).getByText('Urgent')).toHaveCount(0);
+	await expectAccessible(lead);
+	await phoneShot(lead, SHOTS, 'home-page-1-phone');
+
+	const nav = lead.getByRole('navigation', { name: 'Pages of what is waiting' });
+	await nav.getByRole('link', { name: 'Next page' }).focus();
+	await lead.keyboard.press('Enter');
+	await expect(lead).toHaveURL(/\/home\?page=2$/);
+	await expect(items).toHaveCount(total - 30);
+	await expect(nav.getByText(`Page 2 of 2 · Showing 31 to ${total} of ${total}`)).toBeVisible();
+	await expect(items.getByText('Urgent')).toHaveCount(0);
+	await expectAccessible(lead);
+	await phoneShot(lead, SHOTS, 'home-page-2-phone');
+
+	await lead.goto(`${app.origin}/home?page=7`);
+	await expect(lead).toHaveURL(/\/home\?page=2$/);
+	const bad = await lead.request.get(`${app.origin}/home?page=0`);
+	expect(bad.status()).toBe(400);
+	expect(await bad.text()).toContain('was not in the form we expected');
+});
