@@ -409,7 +409,9 @@ async function httpSection(info) {
 		const pages = [
 			{ label: 'bare page, no session', path: '/bench-bare' },
 			{ label: 'dashboard, signed in', path: '/cases', cookie },
-			{ label: 'case page, signed in', path: `/cases/${info.caseId}`, cookie }
+			{ label: 'case page, signed in', path: `/cases/${info.caseId}`, cookie },
+			// Not budgeted by the issue; where a facilitator lands after signing in.
+			{ label: 'home, signed in', path: '/home', cookie, info: true }
 		];
 		const result = await measureHttp({
 			origin: server.origin,
@@ -424,7 +426,8 @@ async function httpSection(info) {
 		const missed = [];
 		const rows = result.rows.map((r, i) => {
 			const ratio = r.rps / bare.rps;
-			const ok = i === 0 || (ratio >= 0.5 && r.p99 <= 100);
+			const info = pages[i]?.info === true;
+			const ok = i === 0 || info || (ratio >= 0.5 && r.p99 <= 100);
 			if (!ok) missed.push(`${r.label}: ${ratio.toFixed(2)} of the bare page, p99 ${r.p99} ms`);
 			return [
 				`${r.label} (${r.path.replace(info.caseId, '[id]')})`,
@@ -434,7 +437,7 @@ async function httpSection(info) {
 				`${r.p99} ms`,
 				`${r.max} ms`,
 				`${r.peakMiB.toFixed(0)} MiB`,
-				i === 0 ? 'floor' : verdict(ok)
+				i === 0 ? 'floor' : info ? 'info' : verdict(ok)
 			];
 		});
 		const text = textTable(
