@@ -6,6 +6,7 @@ import {
 	caseMembers,
 	caseSeen,
 	caseUnread,
+	conversationUnread,
 	caseWraps,
 	cases,
 	challenges,
@@ -51,6 +52,7 @@ async function deleteSecretsIn(tx: Tx, userId: string) {
 	await tx.delete(meetingNotices).where(eq(meetingNotices.userId, userId));
 	await tx.delete(caseSeen).where(eq(caseSeen.userId, userId));
 	await tx.delete(caseUnread).where(eq(caseUnread.userId, userId));
+	await tx.delete(conversationUnread).where(eq(conversationUnread.userId, userId));
 	await tx
 		.delete(attachments)
 		.where(and(eq(attachments.ownerId, userId), isNull(attachments.objectId)));

@@ -22,6 +22,7 @@ export type { AgreementView, FollowUpItem, ItemView, VersionView };
 import { caseDeleteAt, retentionPolicy } from './retention';
 import { requiredSigners, type FollowUp, type ItemStatus } from './agreements';
 import { mayReadKind } from './case-envelopes';
+import { packRows, unpackRows } from './json-rows';
 import { m } from '$lib/paraglide/messages.js';
 
 /**
@@ -284,18 +285,20 @@ export async function agreementNewsWithRefs(
 	userId: string,
 	db: Db | Tx = getDb()
 ): Promise<(AgreementNews & { ref: string })[]> {
-	const rows = await db
-		.select({
-			caseId: agreementNews.caseId,
-			ref: cases.ref,
-			kind: agreementNews.kind,
-			level: agreementNews.level,
-			itemId: agreementNews.itemId,
-			createdAt: agreementNews.createdAt,
-			role: caseMembers.role,
-			status: caseMembers.status,
-			followUp: caseMembers.followUp
-		})
+	const fields = {
+		caseId: agreementNews.caseId,
+		ref: cases.ref,
+		kind: agreementNews.kind,
+		level: agreementNews.level,
+		itemId: agreementNews.itemId,
+		createdAt: agreementNews.createdAt,
+		role: caseMembers.role,
+		status: caseMembers.status,
+		followUp: caseMembers.followUp
+	};
+	// A busy facilitator has hundreds: read as one value (json-rows.ts), oldest first.
+	const [packed] = await db
+		.select({ rows: packRows(fields, sql`${agreementNews.id}`) })
 		.from(agreementNews)
 		.innerJoin(
 			caseMembers,
@@ -305,10 +308,9 @@ export async function agreementNewsWithRefs(
 			)
 		)
 		.innerJoin(cases, eq(cases.id, agreementNews.caseId))
-		.where(and(eq(agreementNews.userId, userId), isNull(agreementNews.seenAt)))
-		.orderBy(asc(agreementNews.id));
+		.where(and(eq(agreementNews.userId, userId), isNull(agreementNews.seenAt)));
 	const out: (AgreementNews & { ref: string })[] = [];
-	for (const r of rows) {
+	for (const r of unpackRows(fields, packed?.rows)) {
 		if (r.status !== 'active' && r.status !== 'paused') continue;
 		if (r.level !== 'review' && r.role === 'survivor') {
 			const choice = r.followUp ?? 'unset';

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from './db';
-import { caseUnread, caseWraps } from './db/schema';
+import { caseUnread, caseWraps, conversationUnread } from './db/schema';
 import { addCaseWraps, putCaseEnvelope } from './case-envelopes';
 import { markSeen, markSeenMany } from './seen';
 import { setMyParticipation } from './case-notices';
@@ -10,6 +10,7 @@ import { deleteParticipantAccount } from './account-deletion';
 import { closeCase } from './agreements';
 import { purge } from './purge';
 import { unreadByCase } from './waiting';
+import { messageCounts } from './conversations';
 import { refreshUnreadOf, unreadCounts } from './unread';
 import { addMember, caseWith, fakeEnvelope, messageTombstone, T } from './case-fixtures';
 import { useTestDb } from './test-db';
@@ -31,6 +32,24 @@ async function peopleOf(caseId: string) {
 	return [...new Set([...wraps, ...counters].map((r) => r.id))];
 }
 
+/** Each person's conversations kept on write, as `messageCounts` has them on read. */
+async function conversationsOf(userId: string, caseId: string) {
+	const kept = await getDb()
+		.select({
+			subject: conversationUnread.subject,
+			count: conversationUnread.count,
+			lastAt: conversationUnread.lastAt
+		})
+		.from(conversationUnread)
+		.where(and(eq(conversationUnread.userId, userId), eq(conversationUnread.caseId, caseId)))
+		.orderBy(conversationUnread.subject);
+	const counted = (await messageCounts(getDb(), userId, [caseId]))
+		.filter((c) => c.lastOtherAt !== null)
+		.map((c) => ({ subject: c.subject, count: c.unread, lastAt: c.lastOtherAt }))
+		.sort((a, b) => a.subject.localeCompare(b.subject));
+	return { kept, counted };
+}
+
 /** The counters kept on write equal what `unreadByCase` counts on read, for everyone. */
 async function expectCountersRight(caseId: string) {
 	const counted: Record<string, number> = {};
@@ -38,6 +57,8 @@ async function expectCountersRight(caseId: string) {
 	for (const id of await peopleOf(caseId)) {
 		counted[id] = (await unreadByCase(id, [caseId])).get(caseId) ?? 0;
 		kept[id] = (await unreadCounts(getDb(), id)).get(caseId) ?? 0;
+		const conversations = await conversationsOf(id, caseId);
+		expect(conversations.kept).toEqual(conversations.counted);
 	}
 	expect(kept).toEqual(counted);
 	// The non-zero ones, to check what each write did.
@@ -127,6 +148,11 @@ describe('unread counters kept on write', () => {
 		expect(kept[ash.id]).toBeUndefined();
 		const left = await getDb().select().from(caseUnread).where(eq(caseUnread.userId, ash.id));
 		expect(left).toEqual([]);
+		const talks = await getDb()
+			.select()
+			.from(conversationUnread)
+			.where(eq(conversationUnread.userId, ash.id));
+		expect(talks).toEqual([]);
 
 		// Recounting from scratch (the seeder, the migration) gives the same counters.
 		const before = await getDb().select().from(caseUnread).where(eq(caseUnread.caseId, caseId));
@@ -142,6 +168,22 @@ describe('unread counters kept on write', () => {
 		await getDb().run(sql.raw(fill));
 		const filled = await getDb().select().from(caseUnread).where(eq(caseUnread.caseId, caseId));
 		expect(sorted(filled)).toEqual(sorted(before));
+
+		// The same for the conversations, which some of the writes above left with news.
+		const conversations = () =>
+			getDb()
+				.select()
+				.from(conversationUnread)
+				.where(eq(conversationUnread.caseId, caseId))
+				.orderBy(conversationUnread.userId, conversationUnread.subject);
+		const stored = await conversations();
+		expect(stored.length).toBeGreaterThan(0);
+		await refreshUnreadOf(getDb(), [caseId]);
+		expect(await conversations()).toEqual(stored);
+		const made = readFileSync('drizzle/0012_conversation_unread.sql', 'utf8');
+		await getDb().delete(conversationUnread);
+		await getDb().run(sql.raw(made.split('--> statement-breakpoint')[1]!));
+		expect(await conversations()).toEqual(stored);
 	});
 
 	test('go with their case when it is purged', async () => {
@@ -157,5 +199,10 @@ describe('unread counters kept on write', () => {
 		await purge(T + 400 * 86_400_000);
 		const rows = await getDb().select().from(caseUnread).where(eq(caseUnread.caseId, caseId));
 		expect(rows).toEqual([]);
+		const talks = await getDb()
+			.select()
+			.from(conversationUnread)
+			.where(eq(conversationUnread.caseId, caseId));
+		expect(talks).toEqual([]);
 	});
 });

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './db';
-import { caseUnread } from './db/schema';
+import { caseUnread, conversationUnread } from './db/schema';
 
 /**
  * Per person and case, how many things others wrote are new to them: the counters in
@@ -15,6 +15,10 @@ import { caseUnread } from './db/schema';
  * change to those rows calls `refreshUnreadIn` in its own transaction: a new version or a
  * tombstone, readers added, words taken back, a mark of what was opened. Rows go with their
  * case (a purge) and with the person's account (deleted with their wraps).
+ *
+ * Beside them, from the same rows and in the same recount, `conversation_unread`: per
+ * conversation, the messages others wrote to the person, how many are not opened and when the
+ * last came (the home page's conversations, `waitingFor`).
  */
 
 /** What a person is told is new: inputs, interim summaries and comments on them. */
@@ -74,6 +78,25 @@ function countsIn(cases: SQL, readers: SQL) {
 }
 
 /**
+ * `(user_id, case_id, subject, count, last_at)` for the conversations in the cases matching
+ * `cases` and the readers matching `readers`: per conversation, the messages others wrote that
+ * are wrapped for the reader and not deleted, how many of them the reader has not opened and
+ * when the last came (`conversation_unread`, which the home page lists).
+ */
+function conversationsIn(cases: SQL, readers: SQL) {
+	return sql`select w.reader_id, e.case_id, e.subject,
+			sum(s.version is null or s.version < e.version), max(e.created_at)
+		from case_envelopes e
+		inner join case_wraps w on w.case_id = e.case_id and w.object_id = e.object_id
+			and w.version = e.version
+		left join case_seen s on s.user_id = w.reader_id and s.case_id = e.case_id
+			and s.object_id = e.object_id
+		where ${cases} and e.kind in (${list(MESSAGE_KINDS)}) and ${readers}
+			and e.deleted = 0 and e.subject is not null and e.author_id != w.reader_id
+		group by w.reader_id, e.case_id, e.subject`;
+}
+
+/**
  * Recounts one case, for everyone in it or for these people only (a mark of what one person
  * opened changes their count alone). Inside the transaction that made the change.
  */
@@ -87,6 +110,19 @@ export async function refreshUnreadIn(tx: Tx, caseId: string, userIds?: readonly
 	await tx.run(
 		sql`insert into case_unread (user_id, case_id, count) ${countsIn(sql`e.case_id = ${caseId}`, readers)}`
 	);
+	await tx
+		.delete(conversationUnread)
+		.where(
+			userIds
+				? and(
+						eq(conversationUnread.caseId, caseId),
+						inArray(conversationUnread.userId, [...userIds])
+					)
+				: eq(conversationUnread.caseId, caseId)
+		);
+	await tx.run(
+		sql`insert into conversation_unread (user_id, case_id, subject, count, last_at) ${conversationsIn(sql`e.case_id = ${caseId}`, readers)}`
+	);
 }
 
 /**
@@ -98,6 +134,10 @@ export async function refreshUnreadOf(db: Db | Tx, caseIds: readonly string[]) {
 	await db.delete(caseUnread).where(inArray(caseUnread.caseId, [...caseIds]));
 	await db.run(
 		sql`insert into case_unread (user_id, case_id, count) ${countsIn(sql`e.case_id in (${list(caseIds)})`, sql`1`)}`
+	);
+	await db.delete(conversationUnread).where(inArray(conversationUnread.caseId, [...caseIds]));
+	await db.run(
+		sql`insert into conversation_unread (user_id, case_id, subject, count, last_at) ${conversationsIn(sql`e.case_id in (${list(caseIds)})`, sql`1`)}`
 	);
 }
 

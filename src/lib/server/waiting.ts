@@ -1,5 +1,5 @@
-import { and, count, eq, gte, inArray, isNull, max, ne, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, count, eq, gt, gte, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { getDb, type Tx } from './db';
 import {
 	agreementItems,
@@ -14,6 +14,7 @@ import {
 	cases,
 	caseWraps,
 	checkIns,
+	conversationUnread,
 	itemStatuses,
 	meetingNotices,
 	meetingPolls,
@@ -23,12 +24,12 @@ import {
 import { CLOSED_STAGES } from './cases';
 import { URGENT, type NoticeKind } from './case-notices';
 import type { Stage } from './validation/cases';
-import { messageCounts, unreadMessagesByCase } from './conversations';
+import { unreadMessagesByCase } from './conversations';
 import { wrapFor } from './case-envelopes';
-import { notSeen, seenBy } from './seen';
 import { agreementNewsWithRefs, type AgreementNews } from './agreement-views';
 import { progressOf } from '$lib/agreement-dates';
 import { NEWS_KINDS } from './unread';
+import { packRows, unpackRows } from './json-rows';
 
 /**
  * The "waiting for you" page: what needs a person's attention across all their cases. There is
@@ -130,6 +131,13 @@ const TIER: Record<WaitingItem['kind'], number> = {
 	'own-input': 2
 };
 
+/**
+ * `column in (ids)` with the ids as one JSON array: the statement's text is the same however
+ * many cases someone has, so it is compiled once (db/statement-cache.ts), not once per count.
+ */
+const inIds = (column: SQLiteColumn, ids: readonly string[]) =>
+	sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`;
+
 const objectHref = (caseId: string, kind: NewsKind) =>
 	`/cases/${caseId}/${kind === 'input' ? 'input' : 'summary'}`;
 
@@ -143,10 +151,14 @@ type OwnedItem = {
 
 /**
  * My dated items in the version of the agreement in force, with each one's latest status and
- * number of check-ins, as a JSON array (one column of `casesOf`, not a query per case).
+ * number of check-ins, as a JSON array (one column of `casesOf`, not a query per case). Only a
+ * responsible party checks in by themselves, so only their cases look (a busy facilitator's
+ * hundreds of cases would each read their agreement for nothing).
  */
 function ownedItemsIn(userId: string) {
-	return sql<string>`(select json_group_array(json_object(
+	return sql<
+		OwnedItem[] | null
+	>`json(case when ${caseMembers.role} = 'responsible' then (select json_group_array(json_object(
 		'due', ${agreementItems.due},
 		'every', ${agreementItems.repeatEvery},
 		'count', ${agreementItems.repeatCount},
@@ -164,15 +176,14 @@ function ownedItemsIn(userId: string) {
 		and ${agreementItems.version} = (select max(${agreementVersions.version})
 			from ${agreementVersions}
 			where ${agreementVersions.agreementId} = ${agreements.id}
-			and ${agreementVersions.inForceAt} is not null))`;
+			and ${agreementVersions.inForceAt} is not null)) end)`;
 }
 
 const SETTLED = new Set(['done', 'verified', 'missed']);
 
 /** Whether any of my items asks for a check-in that has not come (agreement-dates.ts rules). */
-function anyOverdue(owned: string | null, now: number): boolean {
-	const items = JSON.parse(owned ?? '[]') as OwnedItem[];
-	return items.some((i) => {
+function anyOverdue(owned: OwnedItem[] | null, now: number): boolean {
+	return (owned ?? []).some((i) => {
 		const repeat = i.every && i.count ? { every: i.every, count: i.count } : null;
 		const settled = SETTLED.has(i.status ?? 'open');
 		return progressOf({ due: i.due, repeat }, i.checkIns, settled, now).overdueSince !== null;
@@ -182,29 +193,34 @@ function anyOverdue(owned: string | null, now: number): boolean {
 /**
  * The person's current cases: present in them, account active, case not closed or withdrawn.
  * `owned`: with their own items of each agreement in force (for the home page's to-dos).
+ * `ownInput` and `owned` are looked up only for a party (survivor, responsible party), the only
+ * ones with those to-dos: for anyone else they are 0 and null.
  */
 export async function casesOf(db: Reader, userId: string, owned = false) {
 	const leadUser = alias(users, 'lead_user');
 	const leadMember = alias(caseMembers, 'lead_member');
-	const rows = await db
-		.select({
-			caseId: cases.id,
-			ref: cases.ref,
-			createdAt: cases.createdAt,
-			role: caseMembers.role,
-			status: caseMembers.status,
-			mode: caseMembers.mode,
-			leadId: cases.leadId,
-			leadActive: sql<number>`coalesce(${leadUser.status} = 'active' and ${leadMember.status} = 'active', 0)`,
-			leadLeftAt: sql<number | null>`coalesce(${leadMember.statusAt}, ${leadUser.deactivatedAt})`,
-			stage: sql<Stage | null>`(select ${caseEvents.value} from ${caseEvents}
-				where ${caseEvents.caseId} = ${cases.id} and ${caseEvents.kind} = 'stage'
-				order by ${caseEvents.id} desc limit 1)`,
-			ownInput: sql<number>`exists (select 1 from ${caseEnvelopes}
-				where ${caseEnvelopes.caseId} = ${cases.id} and ${caseEnvelopes.authorId} = ${userId}
-				and ${caseEnvelopes.kind} = 'input' and ${caseEnvelopes.deleted} = 0)`,
-			owned: owned ? ownedItemsIn(userId) : sql<string | null>`null`
-		})
+	const fields = {
+		caseId: cases.id,
+		ref: cases.ref,
+		createdAt: cases.createdAt,
+		role: caseMembers.role,
+		status: caseMembers.status,
+		mode: caseMembers.mode,
+		leadId: cases.leadId,
+		leadActive: sql<number>`coalesce(${leadUser.status} = 'active' and ${leadMember.status} = 'active', 0)`,
+		leadLeftAt: sql<number | null>`coalesce(${leadMember.statusAt}, ${leadUser.deactivatedAt})`,
+		stage: sql<Stage | null>`(select ${caseEvents.value} from ${caseEvents}
+			where ${caseEvents.caseId} = ${cases.id} and ${caseEvents.kind} = 'stage'
+			order by ${caseEvents.id} desc limit 1)`,
+		ownInput: sql<number>`case when ${caseMembers.role} in ('survivor', 'responsible')
+			then exists (select 1 from ${caseEnvelopes}
+			where ${caseEnvelopes.caseId} = ${cases.id} and ${caseEnvelopes.authorId} = ${userId}
+			and ${caseEnvelopes.kind} = 'input' and ${caseEnvelopes.deleted} = 0) else 0 end`,
+		owned: owned ? ownedItemsIn(userId) : sql<OwnedItem[] | null>`null`
+	};
+	const [row] = await db
+		// In the index's order (status, then case), as the rows came before they were packed.
+		.select({ rows: packRows(fields, sql`${caseMembers.status}, ${caseMembers.caseId}`) })
 		.from(caseMembers)
 		.innerJoin(users, eq(users.id, caseMembers.userId))
 		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
@@ -217,64 +233,75 @@ export async function casesOf(db: Reader, userId: string, owned = false) {
 				eq(users.status, 'active')
 			)
 		);
-	return rows.filter((r) => !CLOSED_STAGES.includes(r.stage ?? 'referral'));
+	return unpackRows(fields, row?.rows).filter(
+		(r) => !CLOSED_STAGES.includes(r.stage ?? 'referral')
+	);
 }
 
 /**
  * The newest version wrapped for me of each input, interim summary and comment, written by
- * someone else and not deleted: new if I have not opened that version, else recent.
+ * someone else and not deleted: new if I have not opened that version, else recent. In the
+ * order of case, kind and object (onePerAuthor keeps the first place of each author's input).
  */
 async function newsFor(db: Reader, userId: string, caseIds: string[], now: number) {
+	// SQLite takes the other columns of a `max()` group from the row with the max (its
+	// documented bare-column rule): the newest version's author, date and tombstone come from
+	// the covering kind index, with no second look-up of the envelope (header and body first).
 	const latest = db
 		.select({
 			caseId: caseEnvelopes.caseId,
+			kind: caseEnvelopes.kind,
 			objectId: caseEnvelopes.objectId,
-			version: max(caseEnvelopes.version).as('latest_version')
+			version: sql<number>`max(${caseEnvelopes.version})`.as('latest_version'),
+			authorId: caseEnvelopes.authorId,
+			deleted: caseEnvelopes.deleted,
+			createdAt: caseEnvelopes.createdAt
 		})
 		.from(caseEnvelopes)
 		.innerJoin(caseWraps, wrapFor(userId))
-		.where(
-			and(inArray(caseEnvelopes.caseId, caseIds), inArray(caseEnvelopes.kind, [...NEWS_KINDS]))
-		)
+		.where(and(inIds(caseEnvelopes.caseId, caseIds), inArray(caseEnvelopes.kind, [...NEWS_KINDS])))
 		// In the kind index's order (an object keeps its kind), so SQLite starts from it.
 		.groupBy(caseEnvelopes.caseId, caseEnvelopes.kind, caseEnvelopes.objectId)
 		.as('latest');
 	const since = now - RECENT_MS;
-	return db
-		.select({
-			caseId: caseEnvelopes.caseId,
-			objectId: caseEnvelopes.objectId,
-			version: caseEnvelopes.version,
-			kind: caseEnvelopes.kind,
-			createdAt: caseEnvelopes.createdAt,
-			authorId: caseEnvelopes.authorId,
-			authorName: caseMembers.displayName,
-			seen: caseSeen.version
-		})
+	const fields = {
+		caseId: latest.caseId,
+		objectId: latest.objectId,
+		version: sql<number>`${latest.version}`,
+		kind: latest.kind,
+		createdAt: latest.createdAt,
+		authorId: latest.authorId,
+		authorName: caseMembers.displayName,
+		seen: caseSeen.version
+	};
+	const [row] = await db
+		.select({ rows: packRows(fields, sql`${latest.caseId}, ${latest.kind}, ${latest.objectId}`) })
 		.from(latest)
-		.innerJoin(
-			caseEnvelopes,
+		.leftJoin(
+			caseSeen,
 			and(
-				eq(caseEnvelopes.caseId, latest.caseId),
-				eq(caseEnvelopes.objectId, latest.objectId),
-				eq(caseEnvelopes.version, latest.version)
+				eq(caseSeen.userId, userId),
+				eq(caseSeen.caseId, latest.caseId),
+				eq(caseSeen.objectId, latest.objectId)
 			)
 		)
 		.leftJoin(
 			caseMembers,
-			and(
-				eq(caseMembers.caseId, caseEnvelopes.caseId),
-				eq(caseMembers.userId, caseEnvelopes.authorId)
-			)
+			and(eq(caseMembers.caseId, latest.caseId), eq(caseMembers.userId, latest.authorId))
 		)
-		.leftJoin(caseSeen, seenBy(userId))
 		.where(
 			and(
-				eq(caseEnvelopes.deleted, false),
-				ne(caseEnvelopes.authorId, userId),
-				or(notSeen, gte(caseEnvelopes.createdAt, since), gte(caseSeen.seenAt, since))
+				eq(latest.deleted, false),
+				ne(latest.authorId, userId),
+				or(
+					isNull(caseSeen.version),
+					lt(caseSeen.version, latest.version),
+					gte(latest.createdAt, since),
+					gte(caseSeen.seenAt, since)
+				)
 			)
 		);
+	return unpackRows(fields, row?.rows);
 }
 
 type News = Awaited<ReturnType<typeof newsFor>>[number];
@@ -310,22 +337,60 @@ function onePerAuthor(news: News[]): (News & { unread: boolean })[] {
 	return out;
 }
 
-function noticesFor(db: Reader, caseIds: string[]) {
-	return db
+/**
+ * Conversations with news for me, per case and subject: how many messages others wrote there
+ * that I have not opened, and when their last came; only those with one not opened or from the
+ * last two weeks. Read from the counters kept on write (`conversation_unread`, unread.ts), not
+ * from every message of every case.
+ */
+async function conversationNews(db: Reader, userId: string, caseIds: string[], now: number) {
+	const fields = {
+		caseId: conversationUnread.caseId,
+		subject: conversationUnread.subject,
+		unread: conversationUnread.count,
+		lastOtherAt: conversationUnread.lastAt,
+		name: sql<string>`coalesce(${caseMembers.displayName}, '')`
+	};
+	const [row] = await db
 		.select({
-			id: caseNotices.id,
-			caseId: caseNotices.caseId,
-			userId: caseNotices.userId,
-			kind: caseNotices.kind,
-			createdAt: caseNotices.createdAt,
-			name: caseMembers.displayName
+			rows: packRows(fields, sql`${conversationUnread.caseId}, ${conversationUnread.subject}`)
 		})
+		.from(conversationUnread)
+		.leftJoin(
+			caseMembers,
+			and(
+				eq(caseMembers.caseId, conversationUnread.caseId),
+				eq(caseMembers.userId, conversationUnread.subject)
+			)
+		)
+		.where(
+			and(
+				eq(conversationUnread.userId, userId),
+				inIds(conversationUnread.caseId, caseIds),
+				or(gt(conversationUnread.count, 0), gte(conversationUnread.lastAt, now - RECENT_MS))
+			)
+		);
+	return unpackRows(fields, row?.rows);
+}
+
+async function noticesFor(db: Reader, caseIds: string[]) {
+	const fields = {
+		id: caseNotices.id,
+		caseId: caseNotices.caseId,
+		userId: caseNotices.userId,
+		kind: caseNotices.kind,
+		createdAt: caseNotices.createdAt,
+		name: caseMembers.displayName
+	};
+	const [row] = await db
+		.select({ rows: packRows(fields, sql`${caseNotices.caseId}, ${caseNotices.id}`) })
 		.from(caseNotices)
 		.leftJoin(
 			caseMembers,
 			and(eq(caseMembers.caseId, caseNotices.caseId), eq(caseMembers.userId, caseNotices.userId))
 		)
-		.where(and(inArray(caseNotices.caseId, caseIds), isNull(caseNotices.seenAt)));
+		.where(and(inIds(caseNotices.caseId, caseIds), isNull(caseNotices.seenAt)));
+	return unpackRows(fields, row?.rows);
 }
 
 /** Unseen meeting news for me, one row per case, change and person who left. */
@@ -350,11 +415,12 @@ function meetingNewsIn(db: Reader, userId: string, caseIds: string[]) {
 		.where(
 			and(
 				eq(meetingNotices.userId, userId),
-				inArray(meetingNotices.caseId, caseIds),
+				inIds(meetingNotices.caseId, caseIds),
 				isNull(meetingNotices.seenAt)
 			)
 		)
-		.groupBy(meetingNotices.caseId, meetingNotices.kind, meetingNotices.aboutId);
+		.groupBy(meetingNotices.caseId, meetingNotices.kind, meetingNotices.aboutId)
+		.orderBy(meetingNotices.caseId, meetingNotices.kind, meetingNotices.aboutId);
 }
 
 /** Open polls asking me for times that I have not answered, per case. */
@@ -368,18 +434,20 @@ function pollsToAnswer(db: Reader, userId: string, caseIds: string[]) {
 				eq(pollInvitees.userId, userId),
 				isNull(pollInvitees.answeredAt),
 				eq(meetingPolls.status, 'open'),
-				inArray(meetingPolls.caseId, caseIds)
+				inIds(meetingPolls.caseId, caseIds)
 			)
 		)
-		.groupBy(meetingPolls.caseId);
+		.groupBy(meetingPolls.caseId)
+		.orderBy(meetingPolls.caseId);
 }
 
 function pendingFor(db: Reader, caseIds: string[]) {
 	return db
 		.select({ caseId: casePending.caseId, n: count(), at: max(casePending.createdAt) })
 		.from(casePending)
-		.where(inArray(casePending.caseId, caseIds))
-		.groupBy(casePending.caseId);
+		.where(inIds(casePending.caseId, caseIds))
+		.groupBy(casePending.caseId)
+		.orderBy(casePending.caseId);
 }
 
 const none = Promise.resolve([]);
@@ -433,7 +501,7 @@ export async function waitingFor(
 	const answering = mine.filter((c) => c.role !== 'facilitator').map((c) => c.caseId);
 	const [news, messages, notices, pending, meetingNews, polls, agreementNews] = await Promise.all([
 		newsFor(db, userId, [...byId.keys()], now),
-		messageCounts(db, userId, [...byId.keys()]),
+		conversationNews(db, userId, [...byId.keys()], now),
 		facilitating.length ? noticesFor(db, facilitating) : none,
 		facilitating.length ? pendingFor(db, facilitating) : none,
 		meetingNewsIn(db, userId, [...byId.keys()]),
@@ -465,19 +533,18 @@ export async function waitingFor(
 	}
 	for (const c of messages) {
 		// Only a conversation they can open: their own, or any for a facilitator of the case.
-		if (c.subject !== userId && byId.get(c.caseId)?.role !== 'facilitator') continue;
-		// Like other news: what others wrote, new or from the last two weeks; never my own.
-		if (c.lastOtherAt === null) continue;
-		if (c.unread === 0 && c.lastOtherAt < now - RECENT_MS) continue;
+		// (Like other news, only what others wrote, new or from the last two weeks, was read.)
+		const { subject, unread } = c;
+		if (subject !== userId && byId.get(c.caseId)?.role !== 'facilitator') continue;
 		items.push({
 			kind: 'messages',
 			...base(c.caseId),
-			href: `/cases/${c.caseId}/messages/${c.subject}`,
-			unread: c.unread > 0,
-			subject: c.subject,
+			href: `/cases/${c.caseId}/messages/${subject}`,
+			unread: unread > 0,
+			subject,
 			name: c.name,
-			self: c.subject === userId,
-			count: c.unread,
+			self: subject === userId,
+			count: unread,
 			at: c.lastOtherAt
 		});
 	}

@@ -557,6 +557,31 @@ export const caseUnread = sqliteTable(
 );
 
 /**
+ * Per person, case and conversation (named by its subject): how many messages others wrote in
+ * it are new to the person, and when the last of theirs came: the home page's conversations,
+ * which would otherwise look at every message of every case of a busy facilitator. Kept beside
+ * `case_unread` by `refreshUnreadIn` (unread.ts), from the same rows and in the same
+ * transactions: exactly what is counted from `case_envelopes`, `case_wraps` and `case_seen` for
+ * the messages wrapped for the person, not deleted and not their own. One row per conversation
+ * with such a message, none new included (the last one's time still counts).
+ */
+export const conversationUnread = sqliteTable(
+	'conversation_unread',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		subject: text('subject').notNull(),
+		count: integer('count').notNull(),
+		lastAt: integer('last_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.caseId, t.subject] })]
+);
+
+/**
  * What a case has waiting for its facilitators, for ranking the cases list (dashboard.ts)
  * without looking into five tables per case: one row per case, kept by SQLite triggers
  * (migration 0011) on every change to `case_notices`, `case_pending`, `case_invites`, `links`,
