@@ -298,7 +298,7 @@ export async function agreementNewsWithRefs(
 	};
 	// A busy facilitator has hundreds: read as one value (json-rows.ts), oldest first.
 	const [packed] = await db
-		.select({ rows: packRows(fields, sql`${agreementNews.id}`) })
+		.select({ rows: packRows(fields, [agreementNews.id]) })
 		.from(agreementNews)
 		.innerJoin(
 			caseMembers,

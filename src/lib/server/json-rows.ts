@@ -8,7 +8,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
  * person with hundreds of cases that cost more than running the statements.
  *
  * `packRows(fields, order)` is an aggregate: the statement's only column, one row (an empty
- * array when nothing matched); `order` keeps the rows' order within it. Booleans come back as
+ * array when nothing matched); `order` (columns) gives the rows' order, applied by `unpackRows`. Booleans come back as
  * 0 and 1, and the `json()` of a JSON text as the value it holds.
  */
 
@@ -27,18 +27,43 @@ type ValueOf<F> =
 
 export type Packed<T extends Record<string, Field>> = { [K in keyof T]: ValueOf<T[K]> };
 
-export function packRows<T extends Record<string, Field>>(fields: T, order: SQL) {
+export function packRows<T extends Record<string, Field>>(fields: T, order: Field[]) {
 	const pairs = Object.entries(fields).map(([key, value]) => {
 		// Written into the statement as it is: a name from the code, never from a request.
 		if (!/^\w+$/.test(key)) throw new Error(`not a field name: ${key}`);
 		return sql`${sql.raw(`'${key}'`)}, ${value}`;
 	});
-	return sql<string>`json_group_array(json_object(${sql.join(pairs, sql`, `)}) order by ${order})`;
+	// The order travels with each row and is applied on reading: an aggregate's own ORDER BY
+	// needs SQLite 3.44, which a libsql server (sqld 0.24) does not have.
+	const key = sql`${sql.raw(`'${ORDER_KEY}'`)}, json_array(${sql.join(order, sql`, `)})`;
+	return sql<string>`json_group_array(json_object(${sql.join([...pairs, key], sql`, `)}))`;
+}
+
+const ORDER_KEY = '__order';
+
+type Orderable = string | number | null;
+
+/** SQLite's order for the values used here: NULL first, numbers before text, text by code. */
+function compare(a: Orderable[], b: Orderable[]): number {
+	for (let i = 0; i < Math.max(a.length, b.length); i++) {
+		const x = a[i] ?? null;
+		const y = b[i] ?? null;
+		if (x === y) continue;
+		if (x === null) return -1;
+		if (y === null) return 1;
+		if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
+		return x < y ? -1 : 1;
+	}
+	return 0;
 }
 
 export function unpackRows<T extends Record<string, Field>>(
 	_fields: T,
 	packed: string | undefined
 ): Packed<T>[] {
-	return packed ? (JSON.parse(packed) as Packed<T>[]) : [];
+	if (!packed) return [];
+	const rows = JSON.parse(packed) as (Packed<T> & { [ORDER_KEY]?: Orderable[] })[];
+	rows.sort((a, b) => compare(a[ORDER_KEY] ?? [], b[ORDER_KEY] ?? []));
+	for (const row of rows) delete row[ORDER_KEY];
+	return rows;
 }

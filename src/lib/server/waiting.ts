@@ -220,7 +220,7 @@ export async function casesOf(db: Reader, userId: string, owned = false) {
 	};
 	const [row] = await db
 		// In the index's order (status, then case), as the rows came before they were packed.
-		.select({ rows: packRows(fields, sql`${caseMembers.status}, ${caseMembers.caseId}`) })
+		.select({ rows: packRows(fields, [caseMembers.status, caseMembers.caseId]) })
 		.from(caseMembers)
 		.innerJoin(users, eq(users.id, caseMembers.userId))
 		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
@@ -275,7 +275,7 @@ async function newsFor(db: Reader, userId: string, caseIds: string[], now: numbe
 		seen: caseSeen.version
 	};
 	const [row] = await db
-		.select({ rows: packRows(fields, sql`${latest.caseId}, ${latest.kind}, ${latest.objectId}`) })
+		.select({ rows: packRows(fields, [latest.caseId, latest.kind, latest.objectId]) })
 		.from(latest)
 		.leftJoin(
 			caseSeen,
@@ -353,7 +353,7 @@ async function conversationNews(db: Reader, userId: string, caseIds: string[], n
 	};
 	const [row] = await db
 		.select({
-			rows: packRows(fields, sql`${conversationUnread.caseId}, ${conversationUnread.subject}`)
+			rows: packRows(fields, [conversationUnread.caseId, conversationUnread.subject])
 		})
 		.from(conversationUnread)
 		.leftJoin(
@@ -383,7 +383,7 @@ async function noticesFor(db: Reader, caseIds: string[]) {
 		name: caseMembers.displayName
 	};
 	const [row] = await db
-		.select({ rows: packRows(fields, sql`${caseNotices.caseId}, ${caseNotices.id}`) })
+		.select({ rows: packRows(fields, [caseNotices.caseId, caseNotices.id]) })
 		.from(caseNotices)
 		.leftJoin(
 			caseMembers,
