@@ -60,7 +60,7 @@ type Row = {
 };
 
 /** The page's rows, each with the totals (window functions over all of my cases). */
-function pageOf(userId: string, offset: number, now: number) {
+function rankedPage(userId: string, offset: number, now: number) {
 	// Each rank is worked out once per case (materialized: not again for the order, the
 	// totals and the page) from two rows: the case's own waiting facts (case_attention, kept
 	// by triggers) and my unread counter (case_unread). An invitation is open while its
@@ -111,7 +111,7 @@ function pageOf(userId: string, offset: number, now: number) {
  */
 export async function dashboardFor(userId: string, page = 1, now = Date.now()): Promise<Dashboard> {
 	const db = getDb();
-	const rows = await db.all<Row>(pageOf(userId, (page - 1) * PAGE_SIZE, now));
+	const rows = await db.all<Row>(rankedPage(userId, (page - 1) * PAGE_SIZE, now));
 	const first = rows[0];
 	let total = first?.total ?? 0;
 	let needing = first?.needing ?? 0;
@@ -119,7 +119,7 @@ export async function dashboardFor(userId: string, page = 1, now = Date.now()): 
 	if (!first && page > 1) {
 		// Past the end: how many there are, to say which page is the last.
 		const [all] = await db.all<Pick<Row, 'total' | 'needing' | 'facilitated'>>(
-			sql`select total, needing, facilitated from (${pageOf(userId, 0, now)}) limit 1`
+			sql`select total, needing, facilitated from (${rankedPage(userId, 0, now)}) limit 1`
 		);
 		total = all?.total ?? 0;
 		needing = all?.needing ?? 0;
