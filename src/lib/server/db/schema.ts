@@ -609,6 +609,42 @@ export const caseAttention = sqliteTable('case_attention', {
 });
 
 /**
+ * Per member of a case, everything the cases list ranks by: the membership (role, status),
+ * when the case was opened, the case's waiting facts (a copy of its `case_attention` row) and
+ * the member's unread counter (`case_unread`). The ranking then reads one short stretch of
+ * this table for a person (its primary key starts with the person) instead of looking into
+ * four tables per case. Kept by SQLite triggers (migration 0013) on `case_members`,
+ * `case_attention`, `case_unread` and `cases.created_at`; created without a rowid, so the
+ * stretch is the rows themselves. Structure only.
+ */
+export const memberAttention = sqliteTable(
+	'member_attention',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		role: text('role').notNull(),
+		status: text('status').notNull(),
+		/** The case's `created_at`. */
+		createdAt: integer('created_at').notNull(),
+		urgent: integer('urgent').notNull(),
+		notices: integer('notices').notNull(),
+		pending: integer('pending').notNull(),
+		inviteUntil: integer('invite_until'),
+		leadActive: integer('lead_active', { mode: 'boolean' }).notNull(),
+		/** The member's `case_unread` count, 0 without a row. */
+		unread: integer('unread').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.userId, t.caseId] }),
+		index('member_attention_case_idx').on(t.caseId)
+	]
+);
+
+/**
  * An encrypted file (a letter, a recording) beside the envelope that names it: the browser
  * uploads it chunk by chunk, then stores the envelope whose header lists every chunk's hash,
  * and only then is it attached (`object_id`, `version`) and offered to readers. The server
