@@ -1704,6 +1704,54 @@ describe('the follow-up dashboard', () => {
 			expect.objectContaining({ caseId: closed.caseId })
 		);
 	});
+	test('only the version in force counts: not the versions before it, nor a draft after it', async () => {
+		const me = await person('facilitator');
+		const c = await newCase({ lead: me });
+		await bringIntoForce(c);
+		// A status of an item version 2 drops stays with version 1.
+		await setItemStatus(me.id, c.caseId, BOUNDARY, 'missed', T);
+		const second = [
+			item(TALK, me, { due: day('2030-01-20') }),
+			item(APOLOGY, c.responsible, { kind: 'apology', due: day('2030-02-01') })
+		];
+		await bringIntoForce(c, 2, second, T + H);
+		await draftVersion(
+			me.id,
+			c.caseId,
+			await versionInput(c, 3, {
+				items: [...second, item(EXTRA, c.responsible, { due: day('2030-01-10') })]
+			}),
+			T + 2 * H
+		);
+
+		expect(await followUpDashboard(me.id, day('2030-06-01'))).toEqual([
+			{
+				caseId: c.caseId,
+				ref: c.ref,
+				items: 2,
+				settled: 0,
+				missed: 0,
+				// By item id, whoever owns them.
+				overdue: [
+					{
+						itemId: APOLOGY,
+						kind: 'apology',
+						ownerId: c.responsible.id,
+						ownerName: 'Ash',
+						since: day('2030-02-01')
+					},
+					{
+						itemId: TALK,
+						kind: 'custom',
+						ownerId: me.id,
+						ownerName: me.displayName,
+						since: day('2030-01-20')
+					}
+				],
+				next: null
+			}
+		]);
+	});
 });
 
 describe('deleting a case', () => {
