@@ -336,8 +336,11 @@ async function dbSection(info) {
 	const rows = results.map((r) => {
 		const s = stats(r.times);
 		const cpu = stats(r.cpu);
-		// The whole load is the sum of rows above it: shown, not budgeted twice.
-		const budget = r.label.startsWith('/') ? null : budgetOf(r);
+		// The whole load is the sum of rows above it: shown, not budgeted twice. "before:" is
+		// how the dashboard counted before its counters (kept as the specs' reference, run by no
+		// page): shown for comparison only.
+		const shownOnly = r.label.startsWith('/') || r.label.startsWith('before:');
+		const budget = shownOnly ? null : budgetOf(r);
 		const scans = [...new Set(r.plans.flatMap((p) => p.fullScans))];
 		const ok = (budget === null || s.median <= budget) && scans.length === 0;
 		if (!ok) {
