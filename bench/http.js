@@ -98,6 +98,20 @@ function rssMiB(pid) {
 }
 
 /**
+ * CPU time the process has used (user + system), in ms, from /proc (Linux): steadier than
+ * requests per second on a shared machine, since it does not count time spent waiting for the
+ * CPU. `clk_tck` is 100 on Linux. @param {number} pid
+ */
+function cpuMs(pid) {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return NaN;
+	}
+}
+
+/**
  * One autocannon run; refuses to count a run where anything but 200 came back.
  * @param {{ url: string; cookie?: string; connections: number; seconds: number }} o
  */
@@ -140,9 +154,12 @@ export async function measureHttp(o) {
 		await load({ url: o.origin + p.path, cookie: p.cookie, connections, seconds: 2 });
 	}
 	const idleMiB = rssMiB(o.pid);
-	/** @type {Map<string, { requests: number; seconds: number; p50: number[]; p99: number[]; max: number; rss: number[] }>} */
+	/** @type {Map<string, { requests: number; seconds: number; cpu: number; p50: number[]; p99: number[]; max: number; rss: number[] }>} */
 	const totals = new Map(
-		o.pages.map((p) => [p.label, { requests: 0, seconds: 0, p50: [], p99: [], max: 0, rss: [] }])
+		o.pages.map((p) => [
+			p.label,
+			{ requests: 0, seconds: 0, cpu: 0, p50: [], p99: [], max: 0, rss: [] }
+		])
 	);
 	const [bare, ...signedIn] = o.pages;
 	for (let r = 0; r < rounds; r++) {
@@ -152,6 +169,7 @@ export async function measureHttp(o) {
 					totals.get(page.label)
 				);
 				const sampler = setInterval(() => t.rss.push(rssMiB(o.pid)), 200);
+				const cpuBefore = cpuMs(o.pid);
 				try {
 					const result = await load({
 						url: o.origin + page.path,
@@ -159,6 +177,7 @@ export async function measureHttp(o) {
 						connections,
 						seconds
 					});
+					t.cpu += cpuMs(o.pid) - cpuBefore;
 					t.requests += result.requests.total;
 					t.seconds += result.duration;
 					t.p50.push(result.latency.p50);
@@ -184,6 +203,8 @@ export async function measureHttp(o) {
 			label: p.label,
 			path: p.path,
 			rps: t.requests / t.seconds,
+			// The server's CPU per request, in ms (its own process; autocannon runs in this one).
+			cpuPerRequest: t.cpu / Math.max(1, t.requests),
 			// Per run, then the median of the runs (autocannon's histogram is per run).
 			p50: median(t.p50),
 			p99: median(t.p99),
