@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import { progressOf, type RepeatUnit } from '$lib/agreement-dates';
-import { getDb, write, type Tx } from './db';
+import { getDb, preparedFor, write, type Tx } from './db';
 import {
 	agreementConsents,
 	agreementItems,
@@ -285,32 +285,11 @@ export async function agreementNewsWithRefs(
 	userId: string,
 	db: Db | Tx = getDb()
 ): Promise<(AgreementNews & { ref: string })[]> {
-	const fields = {
-		caseId: agreementNews.caseId,
-		ref: cases.ref,
-		kind: agreementNews.kind,
-		level: agreementNews.level,
-		itemId: agreementNews.itemId,
-		createdAt: agreementNews.createdAt,
-		role: caseMembers.role,
-		status: caseMembers.status,
-		followUp: caseMembers.followUp
-	};
-	// A busy facilitator has hundreds: read as one value (json-rows.ts), oldest first.
-	const [packed] = await db
-		.select({ rows: packRows(fields, [agreementNews.id]) })
-		.from(agreementNews)
-		.innerJoin(
-			caseMembers,
-			and(
-				eq(caseMembers.caseId, agreementNews.caseId),
-				eq(caseMembers.userId, agreementNews.userId)
-			)
-		)
-		.innerJoin(cases, eq(cases.id, agreementNews.caseId))
-		.where(and(eq(agreementNews.userId, userId), isNull(agreementNews.seenAt)));
+	const { query, fields } = agreementNewsQuery(db);
+	const [packed] = await query.all({ userId });
 	const out: (AgreementNews & { ref: string })[] = [];
-	for (const r of unpackRows(fields, packed?.rows)) {
+	// Oldest first.
+	for (const r of unpackRows(fields, packed?.rows).sort((a, b) => a.id - b.id)) {
 		if (r.status !== 'active' && r.status !== 'paused') continue;
 		if (r.level !== 'review' && r.role === 'survivor') {
 			const choice = r.followUp ?? 'unset';
@@ -328,6 +307,38 @@ export async function agreementNewsWithRefs(
 	}
 	return out;
 }
+
+// Built once per database or transaction: a busy facilitator's home page reads it on every visit.
+const agreementNewsQuery = preparedFor((db: Db | Tx) => {
+	const fields = {
+		id: agreementNews.id,
+		caseId: agreementNews.caseId,
+		ref: cases.ref,
+		kind: agreementNews.kind,
+		level: agreementNews.level,
+		itemId: agreementNews.itemId,
+		createdAt: agreementNews.createdAt,
+		role: caseMembers.role,
+		status: caseMembers.status,
+		followUp: caseMembers.followUp
+	};
+	const userId = sql.placeholder('userId');
+	// A busy facilitator has hundreds: read as one value (json-rows.ts), sorted on reading.
+	const query = db
+		.select({ rows: packRows(fields) })
+		.from(agreementNews)
+		.innerJoin(
+			caseMembers,
+			and(
+				eq(caseMembers.caseId, agreementNews.caseId),
+				eq(caseMembers.userId, agreementNews.userId)
+			)
+		)
+		.innerJoin(cases, eq(cases.id, agreementNews.caseId))
+		.where(and(eq(agreementNews.userId, userId), isNull(agreementNews.seenAt)))
+		.prepare();
+	return { query, fields };
+});
 
 /** Opening the agreement page: its news is no longer new for this person. */
 export async function markAgreementNewsSeen(userId: string, caseId: string, now = Date.now()) {

@@ -1,5 +1,5 @@
 import type { WireCaseEnvelope } from '$lib/case-envelope-wire';
-import { and, desc, eq, gte, inArray, max, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, max, sql, type SQLWrapper } from 'drizzle-orm';
 import { getDb, write, type Tx } from './db';
 import {
 	attachments,
@@ -423,7 +423,7 @@ export const wrapOfVersion = and(
  * reader's index (every wrap they hold in every case: thousands for a busy facilitator) and
  * makes it start from the kinds asked for in the cases asked for, then look the wrap up.
  */
-export const wrapFor = (readerId: string) =>
+export const wrapFor = (readerId: string | SQLWrapper) =>
 	and(wrapOfVersion, sql`+${caseWraps.readerId} = ${readerId}`);
 
 /**

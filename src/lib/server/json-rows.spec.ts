@@ -37,4 +37,21 @@ describe('packRows / unpackRows', () => {
 			'x'
 		]);
 	});
+
+	test('without an order, the rows come back as SQLite made them, for the caller to sort', async () => {
+		for (const [i, v] of ['b', 'a'].entries())
+			await getDb()
+				.insert(settings)
+				.values({ key: `u${i}`, value: v });
+		const fields = { key: settings.key, value: settings.value };
+		const [packed] = await getDb()
+			.select({ rows: packRows(fields) })
+			.from(settings)
+			.where(sql`${settings.key} like 'u%'`);
+		const rows = unpackRows(fields, packed?.rows);
+		expect(rows.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+			{ key: 'u0', value: 'b' },
+			{ key: 'u1', value: 'a' }
+		]);
+	});
 });

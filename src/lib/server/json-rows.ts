@@ -8,8 +8,10 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
  * person with hundreds of cases that cost more than running the statements.
  *
  * `packRows(fields, order)` is an aggregate: the statement's only column, one row (an empty
- * array when nothing matched); `order` (columns) gives the rows' order, applied by `unpackRows`. Booleans come back as
- * 0 and 1, and the `json()` of a JSON text as the value it holds.
+ * array when nothing matched); `order` (columns) gives the rows' order, applied by `unpackRows`.
+ * Without `order` the rows come in no particular order and the caller sorts them by their own
+ * fields (cheaper when those fields already say the order). Booleans come back as 0 and 1, and
+ * the `json()` of a JSON text as the value it holds.
  */
 
 type Field = SQLiteColumn | SQL<unknown>;
@@ -27,7 +29,7 @@ type ValueOf<F> =
 
 export type Packed<T extends Record<string, Field>> = { [K in keyof T]: ValueOf<T[K]> };
 
-export function packRows<T extends Record<string, Field>>(fields: T, order: Field[]) {
+export function packRows<T extends Record<string, Field>>(fields: T, order?: Field[]) {
 	const pairs = Object.entries(fields).map(([key, value]) => {
 		// Written into the statement as it is: a name from the code, never from a request.
 		if (!/^\w+$/.test(key)) throw new Error(`not a field name: ${key}`);
@@ -35,8 +37,8 @@ export function packRows<T extends Record<string, Field>>(fields: T, order: Fiel
 	});
 	// The order travels with each row and is applied on reading: an aggregate's own ORDER BY
 	// needs SQLite 3.44, which a libsql server (sqld 0.24) does not have.
-	const key = sql`${sql.raw(`'${ORDER_KEY}'`)}, json_array(${sql.join(order, sql`, `)})`;
-	return sql<string>`json_group_array(json_object(${sql.join([...pairs, key], sql`, `)}))`;
+	if (order) pairs.push(sql`${sql.raw(`'${ORDER_KEY}'`)}, json_array(${sql.join(order, sql`, `)})`);
+	return sql<string>`json_group_array(json_object(${sql.join(pairs, sql`, `)}))`;
 }
 
 const ORDER_KEY = '__order';
@@ -63,6 +65,7 @@ export function unpackRows<T extends Record<string, Field>>(
 ): Packed<T>[] {
 	if (!packed) return [];
 	const rows = JSON.parse(packed) as (Packed<T> & { [ORDER_KEY]?: Orderable[] })[];
+	if (rows[0]?.[ORDER_KEY] === undefined) return rows;
 	rows.sort((a, b) => compare(a[ORDER_KEY] ?? [], b[ORDER_KEY] ?? []));
 	for (const row of rows) delete row[ORDER_KEY];
 	return rows;

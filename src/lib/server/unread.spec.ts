@@ -46,7 +46,8 @@ async function conversationsOf(userId: string, caseId: string) {
 	const counted = (await messageCounts(getDb(), userId, [caseId]))
 		.filter((c) => c.lastOtherAt !== null)
 		.map((c) => ({ subject: c.subject, count: c.unread, lastAt: c.lastOtherAt }))
-		.sort((a, b) => a.subject.localeCompare(b.subject));
+		// SQLite's order (by code), as `orderBy` gives `kept`: localeCompare puts "o" before "V".
+		.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
 	return { kept, counted };
 }
 

@@ -398,6 +398,24 @@ describe('for facilitators', () => {
 			{ kind: 'lead-gone', href: `/cases/${caseId}`, at: T + 20 }
 		]);
 	});
+
+	test('a lead no longer in the case (their account still active) is gone for the other facilitators only', async () => {
+		const { lead, survivor, caseId, ref } = await caseWithSurvivor();
+		const colead = await join(lead, caseId, 'facilitator', 'Birch');
+		await chooseMode(survivor, caseId);
+		const leadGone = async (u: User) =>
+			(await waitingFor(u.id, T + 31)).items.filter((i) => i.kind === 'lead-gone');
+		expect(await leadGone(colead)).toEqual([]);
+		await getDb()
+			.update(caseMembers)
+			.set({ status: 'removed', statusAt: T + 30 })
+			.where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.userId, lead.id)));
+		expect(await leadGone(colead)).toEqual([
+			{ kind: 'lead-gone', caseId, ref, href: `/cases/${caseId}`, unread: false, at: T + 30 }
+		]);
+		// Only a facilitator is told; the survivor's page has nothing of it.
+		expect(await leadGone(survivor)).toEqual([]);
+	});
 });
 
 describe('who sees nothing', () => {

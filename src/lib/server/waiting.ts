@@ -1,6 +1,20 @@
-import { and, count, eq, gt, gte, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
-import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { getDb, type Tx } from './db';
+import {
+	and,
+	count,
+	eq,
+	gt,
+	gte,
+	inArray,
+	isNull,
+	lt,
+	max,
+	ne,
+	or,
+	sql,
+	type SQLWrapper
+} from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { getDb, preparedFor, type Tx } from './db';
 import {
 	agreementItems,
 	agreements,
@@ -131,12 +145,23 @@ const TIER: Record<WaitingItem['kind'], number> = {
 	'own-input': 2
 };
 
+// The statements here are built once per database (or transaction) they run on
+// (`preparedFor`), with placeholders for the person, their cases and the time: drizzle would
+// otherwise build the same text again on every visit, which cost a busy facilitator's home page
+// as much as some of the statements themselves.
+const USER = sql.placeholder('userId');
+/** Milliseconds: what was written or opened since then is recent (`RECENT_MS`). */
+const SINCE = sql.placeholder('since');
+
 /**
- * `column in (ids)` with the ids as one JSON array: the statement's text is the same however
- * many cases someone has, so it is compiled once (db/statement-cache.ts), not once per count.
+ * `column in (ids)` with the ids as one JSON array (placeholder `ids`, `JSON.stringify`): the
+ * statement's text is the same however many cases someone has.
  */
-const inIds = (column: SQLiteColumn, ids: readonly string[]) =>
-	sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`;
+const inIds = (column: SQLiteColumn) =>
+	sql`${column} in (select value from json_each(${sql.placeholder('ids')}))`;
+
+/** SQLite's order for text (BINARY), as `json-rows.ts` applies it. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const objectHref = (caseId: string, kind: NewsKind) =>
 	`/cases/${caseId}/${kind === 'input' ? 'input' : 'summary'}`;
@@ -155,7 +180,7 @@ type OwnedItem = {
  * responsible party checks in by themselves, so only their cases look (a busy facilitator's
  * hundreds of cases would each read their agreement for nothing).
  */
-function ownedItemsIn(userId: string) {
+function ownedItemsIn(userId: SQLWrapper) {
 	return sql<
 		OwnedItem[] | null
 	>`json(case when ${caseMembers.role} = 'responsible' then (select json_group_array(json_object(
@@ -194,49 +219,65 @@ function anyOverdue(owned: OwnedItem[] | null, now: number): boolean {
  * The person's current cases: present in them, account active, case not closed or withdrawn.
  * `owned`: with their own items of each agreement in force (for the home page's to-dos).
  * `ownInput` and `owned` are looked up only for a party (survivor, responsible party), the only
- * ones with those to-dos: for anyone else they are 0 and null.
+ * ones with those to-dos: for anyone else they are 0 and null, as `mode` is null for anyone but a
+ * survivor. `leadGoneAt`: for a facilitator of a case whose lead (someone else) is no longer
+ * active in it, when they left; else null.
  */
 export async function casesOf(db: Reader, userId: string, owned = false) {
-	const leadUser = alias(users, 'lead_user');
-	const leadMember = alias(caseMembers, 'lead_member');
+	const { query, fields } = (owned ? casesWithOwnedQuery : casesQuery)(db);
+	const [row] = await query.all({ userId });
+	// Sorted as the index had them (status, then case): the order rows came in before packing.
+	return unpackRows(fields, row?.rows)
+		.sort((a, b) => byText(a.status, b.status) || byText(a.caseId, b.caseId))
+		.filter((r) => !CLOSED_STAGES.includes(r.stage ?? 'referral'));
+}
+
+function casesStatement(db: Reader, owned: boolean) {
 	const fields = {
 		caseId: cases.id,
 		ref: cases.ref,
 		createdAt: cases.createdAt,
 		role: caseMembers.role,
 		status: caseMembers.status,
-		mode: caseMembers.mode,
-		leadId: cases.leadId,
-		leadActive: sql<number>`coalesce(${leadUser.status} = 'active' and ${leadMember.status} = 'active', 0)`,
-		leadLeftAt: sql<number | null>`coalesce(${leadMember.statusAt}, ${leadUser.deactivatedAt})`,
+		// Only a survivor chooses one; read only for them (it is not in the index SQLite starts from).
+		mode: sql<
+			(typeof caseMembers.mode)['_']['data'] | null
+		>`case when ${caseMembers.role} = 'survivor' then ${caseMembers.mode} end`,
+		// Looked up only where it can matter: most of a busy facilitator's cases are their own.
+		leadGoneAt: sql<number | null>`case when ${caseMembers.role} = 'facilitator'
+			and ${cases.leadId} is not ${USER} then (
+			select coalesce(lead_member.status_at, lead_user.deactivated_at, ${cases.createdAt})
+			from (select 1) left join ${users} lead_user on lead_user.id = ${cases.leadId}
+			left join ${caseMembers} lead_member on lead_member.case_id = ${cases.id}
+				and lead_member.user_id = ${cases.leadId}
+			where not coalesce(lead_user.status = 'active' and lead_member.status = 'active', 0)) end`,
 		stage: sql<Stage | null>`(select ${caseEvents.value} from ${caseEvents}
 			where ${caseEvents.caseId} = ${cases.id} and ${caseEvents.kind} = 'stage'
 			order by ${caseEvents.id} desc limit 1)`,
 		ownInput: sql<number>`case when ${caseMembers.role} in ('survivor', 'responsible')
 			then exists (select 1 from ${caseEnvelopes}
-			where ${caseEnvelopes.caseId} = ${cases.id} and ${caseEnvelopes.authorId} = ${userId}
+			where ${caseEnvelopes.caseId} = ${cases.id} and ${caseEnvelopes.authorId} = ${USER}
 			and ${caseEnvelopes.kind} = 'input' and ${caseEnvelopes.deleted} = 0) else 0 end`,
-		owned: owned ? ownedItemsIn(userId) : sql<OwnedItem[] | null>`null`
+		owned: owned ? ownedItemsIn(USER) : sql<OwnedItem[] | null>`null`
 	};
-	const [row] = await db
-		// In the index's order (status, then case), as the rows came before they were packed.
-		.select({ rows: packRows(fields, [caseMembers.status, caseMembers.caseId]) })
+	const query = db
+		.select({ rows: packRows(fields) })
 		.from(caseMembers)
 		.innerJoin(users, eq(users.id, caseMembers.userId))
 		.innerJoin(cases, eq(cases.id, caseMembers.caseId))
-		.leftJoin(leadUser, eq(leadUser.id, cases.leadId))
-		.leftJoin(leadMember, and(eq(leadMember.caseId, cases.id), eq(leadMember.userId, cases.leadId)))
 		.where(
 			and(
-				eq(caseMembers.userId, userId),
+				eq(caseMembers.userId, USER),
 				inArray(caseMembers.status, ['active', 'paused']),
 				eq(users.status, 'active')
 			)
-		);
-	return unpackRows(fields, row?.rows).filter(
-		(r) => !CLOSED_STAGES.includes(r.stage ?? 'referral')
-	);
+		)
+		.prepare();
+	return { query, fields };
 }
+
+const casesQuery = preparedFor((db: Reader) => casesStatement(db, false));
+const casesWithOwnedQuery = preparedFor((db: Reader) => casesStatement(db, true));
 
 /**
  * The newest version wrapped for me of each input, interim summary and comment, written by
@@ -244,6 +285,14 @@ export async function casesOf(db: Reader, userId: string, owned = false) {
  * order of case, kind and object (onePerAuthor keeps the first place of each author's input).
  */
 async function newsFor(db: Reader, userId: string, caseIds: string[], now: number) {
+	const { query, fields } = newsQuery(db);
+	const [row] = await query.all({ userId, ids: JSON.stringify(caseIds), since: now - RECENT_MS });
+	return unpackRows(fields, row?.rows).sort(
+		(a, b) => byText(a.caseId, b.caseId) || byText(a.kind, b.kind) || byText(a.objectId, b.objectId)
+	);
+}
+
+const newsQuery = preparedFor((db: Reader) => {
 	// SQLite takes the other columns of a `max()` group from the row with the max (its
 	// documented bare-column rule): the newest version's author, date and tombstone come from
 	// the covering kind index, with no second look-up of the envelope (header and body first).
@@ -258,12 +307,11 @@ async function newsFor(db: Reader, userId: string, caseIds: string[], now: numbe
 			createdAt: caseEnvelopes.createdAt
 		})
 		.from(caseEnvelopes)
-		.innerJoin(caseWraps, wrapFor(userId))
-		.where(and(inIds(caseEnvelopes.caseId, caseIds), inArray(caseEnvelopes.kind, [...NEWS_KINDS])))
+		.innerJoin(caseWraps, wrapFor(USER))
+		.where(and(inIds(caseEnvelopes.caseId), inArray(caseEnvelopes.kind, [...NEWS_KINDS])))
 		// In the kind index's order (an object keeps its kind), so SQLite starts from it.
 		.groupBy(caseEnvelopes.caseId, caseEnvelopes.kind, caseEnvelopes.objectId)
 		.as('latest');
-	const since = now - RECENT_MS;
 	const fields = {
 		caseId: latest.caseId,
 		objectId: latest.objectId,
@@ -271,38 +319,37 @@ async function newsFor(db: Reader, userId: string, caseIds: string[], now: numbe
 		kind: latest.kind,
 		createdAt: latest.createdAt,
 		authorId: latest.authorId,
-		authorName: caseMembers.displayName,
+		// Looked up for the rows kept only (a join would look up every object's author).
+		authorName: sql<string | null>`(select ${caseMembers.displayName} from ${caseMembers}
+			where ${caseMembers.caseId} = ${latest.caseId} and ${caseMembers.userId} = ${latest.authorId})`,
 		seen: caseSeen.version
 	};
-	const [row] = await db
-		.select({ rows: packRows(fields, [latest.caseId, latest.kind, latest.objectId]) })
+	const query = db
+		.select({ rows: packRows(fields) })
 		.from(latest)
 		.leftJoin(
 			caseSeen,
 			and(
-				eq(caseSeen.userId, userId),
+				eq(caseSeen.userId, USER),
 				eq(caseSeen.caseId, latest.caseId),
 				eq(caseSeen.objectId, latest.objectId)
 			)
 		)
-		.leftJoin(
-			caseMembers,
-			and(eq(caseMembers.caseId, latest.caseId), eq(caseMembers.userId, latest.authorId))
-		)
 		.where(
 			and(
 				eq(latest.deleted, false),
-				ne(latest.authorId, userId),
+				ne(latest.authorId, USER),
 				or(
 					isNull(caseSeen.version),
 					lt(caseSeen.version, latest.version),
-					gte(latest.createdAt, since),
-					gte(caseSeen.seenAt, since)
+					gte(latest.createdAt, SINCE),
+					gte(caseSeen.seenAt, SINCE)
 				)
 			)
-		);
-	return unpackRows(fields, row?.rows);
-}
+		)
+		.prepare();
+	return { query, fields };
+});
 
 type News = Awaited<ReturnType<typeof newsFor>>[number];
 
@@ -344,6 +391,14 @@ function onePerAuthor(news: News[]): (News & { unread: boolean })[] {
  * from every message of every case.
  */
 async function conversationNews(db: Reader, userId: string, caseIds: string[], now: number) {
+	const { query, fields } = conversationQuery(db);
+	const [row] = await query.all({ userId, ids: JSON.stringify(caseIds), since: now - RECENT_MS });
+	return unpackRows(fields, row?.rows).sort(
+		(a, b) => byText(a.caseId, b.caseId) || byText(a.subject, b.subject)
+	);
+}
+
+const conversationQuery = preparedFor((db: Reader) => {
 	const fields = {
 		caseId: conversationUnread.caseId,
 		subject: conversationUnread.subject,
@@ -351,10 +406,8 @@ async function conversationNews(db: Reader, userId: string, caseIds: string[], n
 		lastOtherAt: conversationUnread.lastAt,
 		name: sql<string>`coalesce(${caseMembers.displayName}, '')`
 	};
-	const [row] = await db
-		.select({
-			rows: packRows(fields, [conversationUnread.caseId, conversationUnread.subject])
-		})
+	const query = db
+		.select({ rows: packRows(fields) })
 		.from(conversationUnread)
 		.leftJoin(
 			caseMembers,
@@ -365,15 +418,22 @@ async function conversationNews(db: Reader, userId: string, caseIds: string[], n
 		)
 		.where(
 			and(
-				eq(conversationUnread.userId, userId),
-				inIds(conversationUnread.caseId, caseIds),
-				or(gt(conversationUnread.count, 0), gte(conversationUnread.lastAt, now - RECENT_MS))
+				eq(conversationUnread.userId, USER),
+				inIds(conversationUnread.caseId),
+				or(gt(conversationUnread.count, 0), gte(conversationUnread.lastAt, SINCE))
 			)
-		);
-	return unpackRows(fields, row?.rows);
-}
+		)
+		.prepare();
+	return { query, fields };
+});
 
 async function noticesFor(db: Reader, caseIds: string[]) {
+	const { query, fields } = noticesQuery(db);
+	const [row] = await query.all({ ids: JSON.stringify(caseIds) });
+	return unpackRows(fields, row?.rows).sort((a, b) => byText(a.caseId, b.caseId) || a.id - b.id);
+}
+
+const noticesQuery = preparedFor((db: Reader) => {
 	const fields = {
 		id: caseNotices.id,
 		caseId: caseNotices.caseId,
@@ -382,20 +442,21 @@ async function noticesFor(db: Reader, caseIds: string[]) {
 		createdAt: caseNotices.createdAt,
 		name: caseMembers.displayName
 	};
-	const [row] = await db
-		.select({ rows: packRows(fields, [caseNotices.caseId, caseNotices.id]) })
+	const query = db
+		.select({ rows: packRows(fields) })
 		.from(caseNotices)
 		.leftJoin(
 			caseMembers,
 			and(eq(caseMembers.caseId, caseNotices.caseId), eq(caseMembers.userId, caseNotices.userId))
 		)
-		.where(and(inIds(caseNotices.caseId, caseIds), isNull(caseNotices.seenAt)));
-	return unpackRows(fields, row?.rows);
-}
+		.where(and(inIds(caseNotices.caseId), isNull(caseNotices.seenAt)))
+		.prepare();
+	return { query, fields };
+});
 
 /** Unseen meeting news for me, one row per case, change and person who left. */
-function meetingNewsIn(db: Reader, userId: string, caseIds: string[]) {
-	return db
+const meetingNewsQuery = preparedFor((db: Reader) =>
+	db
 		.select({
 			caseId: meetingNotices.caseId,
 			kind: meetingNotices.kind,
@@ -414,41 +475,44 @@ function meetingNewsIn(db: Reader, userId: string, caseIds: string[]) {
 		)
 		.where(
 			and(
-				eq(meetingNotices.userId, userId),
-				inIds(meetingNotices.caseId, caseIds),
+				eq(meetingNotices.userId, USER),
+				inIds(meetingNotices.caseId),
 				isNull(meetingNotices.seenAt)
 			)
 		)
 		.groupBy(meetingNotices.caseId, meetingNotices.kind, meetingNotices.aboutId)
-		.orderBy(meetingNotices.caseId, meetingNotices.kind, meetingNotices.aboutId);
-}
+		.orderBy(meetingNotices.caseId, meetingNotices.kind, meetingNotices.aboutId)
+		.prepare()
+);
 
 /** Open polls asking me for times that I have not answered, per case. */
-function pollsToAnswer(db: Reader, userId: string, caseIds: string[]) {
-	return db
+const pollsQuery = preparedFor((db: Reader) =>
+	db
 		.select({ caseId: meetingPolls.caseId, n: count(), at: max(meetingPolls.createdAt) })
 		.from(pollInvitees)
 		.innerJoin(meetingPolls, eq(meetingPolls.id, pollInvitees.pollId))
 		.where(
 			and(
-				eq(pollInvitees.userId, userId),
+				eq(pollInvitees.userId, USER),
 				isNull(pollInvitees.answeredAt),
 				eq(meetingPolls.status, 'open'),
-				inIds(meetingPolls.caseId, caseIds)
+				inIds(meetingPolls.caseId)
 			)
 		)
 		.groupBy(meetingPolls.caseId)
-		.orderBy(meetingPolls.caseId);
-}
+		.orderBy(meetingPolls.caseId)
+		.prepare()
+);
 
-function pendingFor(db: Reader, caseIds: string[]) {
-	return db
+const pendingQuery = preparedFor((db: Reader) =>
+	db
 		.select({ caseId: casePending.caseId, n: count(), at: max(casePending.createdAt) })
 		.from(casePending)
-		.where(inIds(casePending.caseId, caseIds))
+		.where(inIds(casePending.caseId))
 		.groupBy(casePending.caseId)
-		.orderBy(casePending.caseId);
-}
+		.orderBy(casePending.caseId)
+		.prepare()
+);
 
 const none = Promise.resolve([]);
 
@@ -499,13 +563,15 @@ export async function waitingFor(
 	const facilitating = mine.filter((c) => c.role === 'facilitator').map((c) => c.caseId);
 	// Facilitators propose times and pick one; their page has nothing for them to answer.
 	const answering = mine.filter((c) => c.role !== 'facilitator').map((c) => c.caseId);
+	const all = [...byId.keys()];
+	const ids = JSON.stringify(all);
 	const [news, messages, notices, pending, meetingNews, polls, agreementNews] = await Promise.all([
-		newsFor(db, userId, [...byId.keys()], now),
-		conversationNews(db, userId, [...byId.keys()], now),
+		newsFor(db, userId, all, now),
+		conversationNews(db, userId, all, now),
 		facilitating.length ? noticesFor(db, facilitating) : none,
-		facilitating.length ? pendingFor(db, facilitating) : none,
-		meetingNewsIn(db, userId, [...byId.keys()]),
-		answering.length ? pollsToAnswer(db, userId, answering) : none,
+		facilitating.length ? pendingQuery(db).all({ ids: JSON.stringify(facilitating) }) : none,
+		meetingNewsQuery(db).all({ userId, ids }),
+		answering.length ? pollsQuery(db).all({ userId, ids: JSON.stringify(answering) }) : none,
 		agreementNewsWithRefs(userId, db)
 	]);
 	const ref = (caseId: string) => byId.get(caseId)?.ref ?? '';
@@ -582,13 +648,17 @@ export async function waitingFor(
 		items.push({ kind: 'pending', ...base(p.caseId), count: p.n, at });
 	}
 	for (const c of mine) {
-		if (c.role === 'facilitator' && c.leadId !== userId && !c.leadActive) {
-			items.push({ kind: 'lead-gone', ...base(c.caseId), at: c.leadLeftAt ?? c.createdAt });
-		}
+		if (c.leadGoneAt !== null)
+			items.push({ kind: 'lead-gone', ...base(c.caseId), at: c.leadGoneAt });
 	}
-	// To-dos: gentle, and only for someone taking part right now in a case that is moving.
+	// To-dos: gentle, and only for a party taking part right now in a case that is moving.
 	const todos = mine
-		.filter((c) => c.status === 'active' && c.stage !== 'paused')
+		.filter(
+			(c) =>
+				(c.role === 'survivor' || c.role === 'responsible') &&
+				c.status === 'active' &&
+				c.stage !== 'paused'
+		)
 		.sort((a, b) => b.createdAt - a.createdAt || a.caseId.localeCompare(b.caseId));
 	for (const c of todos) {
 		// Only the responsible party checks in by themselves; facilitators have the dashboard.

@@ -207,6 +207,22 @@ export function preparedOn<T>(build: (db: Db) => T): () => T {
 	};
 }
 
+/**
+ * The same for a statement read through a database or transaction given by the caller (a test's
+ * own client, a write's transaction): built once per each.
+ */
+export function preparedFor<R extends object, T>(build: (db: R) => T): (db: R) => T {
+	const built = new WeakMap<R, T>();
+	return (db) => {
+		let p = built.get(db);
+		if (!p) {
+			p = build(db);
+			built.set(db, p);
+		}
+		return p;
+	};
+}
+
 export async function closeDb() {
 	if (state) close(state);
 	state = undefined;
