@@ -12,10 +12,15 @@ export type Paged<T> = {
 	total: number;
 };
 
+/** 1-based positions of the first and last of `shown` items on page `page` (0, 0 for none). */
+export function positions(page: number, size: number, shown: number) {
+	const from = shown ? (page - 1) * size + 1 : 0;
+	return { from, to: shown ? from + shown - 1 : 0 };
+}
+
 export function pageOf<T>(all: readonly T[], page: number, size: number): Paged<T> {
 	const total = all.length;
 	const pages = Math.max(1, Math.ceil(total / size));
 	const items = all.slice((page - 1) * size, page * size);
-	const from = items.length ? (page - 1) * size + 1 : 0;
-	return { items, page, pages, from, to: items.length ? from + items.length - 1 : 0, total };
+	return { items, page, pages, ...positions(page, size, items.length), total };
 }

@@ -22,7 +22,7 @@ export type { AgreementView, FollowUpItem, ItemView, VersionView };
 import { caseDeleteAt, retentionPolicy } from './retention';
 import { requiredSigners, type FollowUp, type ItemStatus } from './agreements';
 import { mayReadKind } from './case-envelopes';
-import { packRows, unpackRows } from './json-rows';
+import { packRows, unpackRows, byText } from './json-rows';
 import { m } from '$lib/paraglide/messages.js';
 
 /**
@@ -464,7 +464,7 @@ export async function followUpDashboard(userId: string, now = Date.now()): Promi
 				row.next = p.next;
 		}
 		// By item id, as it always was (ids are ASCII: JS orders them as SQLite does).
-		row.overdue.sort((x, y) => (x.itemId < y.itemId ? -1 : 1));
+		row.overdue.sort((x, y) => byText(x.itemId, y.itemId));
 		out.push(row);
 	}
 	return out.sort((x, y) => y.overdue.length - x.overdue.length || x.ref.localeCompare(y.ref));

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from './db';
+import { byText, packRows, unpackRows } from './json-rows';
 import type { CaseListItem } from './cases';
 import type { Stage } from './validation/cases';
 
@@ -110,52 +111,44 @@ function rankedPage(userId: string, offset: number, now: number) {
 			left join users lu on lu.id = c.lead_id`;
 }
 
-/** Row's fields in the order `packed` lists them. */
-const COLUMNS = [
-	'id',
-	'ref',
-	'created_at',
-	'lead_id',
-	'role',
-	'status',
-	'tier',
-	'total',
-	'needing',
-	'facilitated',
-	'stage',
-	'people',
-	'pending',
-	'urgent',
-	'notices',
-	'invites',
-	'lead_name',
-	'lead_status',
-	'unread'
-] as const satisfies readonly (keyof Row)[];
+/** Row's fields, each `rankedPage`'s column of the same name. */
+const FIELDS = Object.fromEntries(
+	(
+		[
+			'id',
+			'ref',
+			'created_at',
+			'lead_id',
+			'role',
+			'status',
+			'tier',
+			'total',
+			'needing',
+			'facilitated',
+			'stage',
+			'people',
+			'pending',
+			'urgent',
+			'notices',
+			'invites',
+			'lead_name',
+			'lead_status',
+			'unread'
+		] as const satisfies readonly (keyof Row)[]
+	).map((name) => [name, sql.raw(name)])
+) as Record<keyof Row, SQL>;
 
 /**
- * The page's rows as one JSON value: the driver would otherwise make every value of every row
- * a property of its own (by way of BigInt for integers), a fifth of the page's database time.
- * The aggregate's order is not the subquery's, so `unpacked` sorts them again.
+ * The page's rows as one JSON value (json-rows.ts): the driver would otherwise make every value
+ * of every row a property of its own, a fifth of the page's database time. The aggregate keeps
+ * no order, so `dashboardFor` sorts them again.
  */
-function packed(userId: string, offset: number, now: number) {
-	const values = sql.raw(COLUMNS.join(', '));
-	return sql`select json_group_array(json_array(${values})) as rows
-		from (${rankedPage(userId, offset, now)})`;
-}
+const packed = (userId: string, offset: number, now: number) =>
+	sql<string>`select ${packRows(FIELDS)} as rows from (${rankedPage(userId, offset, now)})`;
 
-function unpacked(rows: string | undefined): Row[] {
-	const out = (JSON.parse(rows ?? '[]') as unknown[][]).map((values) => {
-		const row: Record<string, unknown> = {};
-		for (let i = 0; i < COLUMNS.length; i++) row[COLUMNS[i]!] = values[i];
-		return row as Row;
-	});
-	// The ranking's order: tier, then newest, then id (ASCII, so JavaScript's order is SQLite's).
-	return out.sort(
-		(a, b) =>
-			b.tier - a.tier || b.created_at - a.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-	);
-}
+/** The ranking's order: tier, then newest, then id. */
+const byRank = (a: Row, b: Row) =>
+	b.tier - a.tier || b.created_at - a.created_at || byText(a.id, b.id);
 
 /**
  * Page `page` (1-based) of my cases. A page past the end gives no cases and the real number
@@ -164,7 +157,7 @@ function unpacked(rows: string | undefined): Row[] {
 export async function dashboardFor(userId: string, page = 1, now = Date.now()): Promise<Dashboard> {
 	const db = getDb();
 	const [result] = await db.all<{ rows: string }>(packed(userId, (page - 1) * PAGE_SIZE, now));
-	const rows = unpacked(result?.rows);
+	const rows = (unpackRows(FIELDS, result?.rows) as unknown as Row[]).sort(byRank);
 	const first = rows[0];
 	let total = first?.total ?? 0;
 	let needing = first?.needing ?? 0;

@@ -43,6 +43,12 @@ export function packRows<T extends Record<string, Field>>(fields: T, order?: Fie
 
 const ORDER_KEY = '__order';
 
+/**
+ * SQLite's order for text (BINARY: by code), for sorting unpacked rows on their own keys:
+ * `localeCompare` would put "o" before "V".
+ */
+export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 type Orderable = string | number | null;
 
 /** SQLite's order for the values used here: NULL first, numbers before text, text by code. */

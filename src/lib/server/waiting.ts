@@ -43,7 +43,7 @@ import { wrapFor } from './case-envelopes';
 import { agreementNewsWithRefs, type AgreementNews } from './agreement-views';
 import { progressOf } from '$lib/agreement-dates';
 import { NEWS_KINDS } from './unread';
-import { packRows, unpackRows } from './json-rows';
+import { packRows, unpackRows, byText } from './json-rows';
 
 /**
  * The "waiting for you" page: what needs a person's attention across all their cases. There is
@@ -159,9 +159,6 @@ const SINCE = sql.placeholder('since');
  */
 const inIds = (column: SQLiteColumn) =>
 	sql`${column} in (select value from json_each(${sql.placeholder('ids')}))`;
-
-/** SQLite's order for text (BINARY), as `json-rows.ts` applies it. */
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const objectHref = (caseId: string, kind: NewsKind) =>
 	`/cases/${caseId}/${kind === 'input' ? 'input' : 'summary'}`;

@@ -190,26 +190,9 @@ export function getDb(): Db {
 }
 
 /**
- * A statement built once per open database (drizzle's `.prepare()`), for the hottest reads:
- * every request then skips building its SQL. Keyed by the database, so a test's fresh
- * database (or a reopened one) gets its own.
- */
-export function preparedOn<T>(build: (db: Db) => T): () => T {
-	const built = new WeakMap<Db, T>();
-	return () => {
-		const db = getDb();
-		let p = built.get(db);
-		if (!p) {
-			p = build(db);
-			built.set(db, p);
-		}
-		return p;
-	};
-}
-
-/**
- * The same for a statement read through a database or transaction given by the caller (a test's
- * own client, a write's transaction): built once per each.
+ * A statement built once per database or transaction it runs on (drizzle's `.prepare()`), for
+ * the hottest reads: every request then skips building its SQL. Keyed by the database, so a
+ * test's fresh database (or a reopened one, a write's transaction) gets its own.
  */
 export function preparedFor<R extends object, T>(build: (db: R) => T): (db: R) => T {
 	const built = new WeakMap<R, T>();
@@ -221,6 +204,12 @@ export function preparedFor<R extends object, T>(build: (db: R) => T): (db: R) =
 		}
 		return p;
 	};
+}
+
+/** The same on the open database. */
+export function preparedOn<T>(build: (db: Db) => T): () => T {
+	const on = preparedFor(build);
+	return () => on(getDb());
 }
 
 export async function closeDb() {
