@@ -54,6 +54,11 @@ export async function confirmMember(lead: Page, app: App, caseId: string, entry:
 		(await app.db.execute({ sql: 'SELECT 1 FROM case_pending WHERE case_id = ?', args: [caseId] }))
 			.rows.length;
 	await expect.poll(pending).toBe(0);
+	// The change is signed before the case's objects are shared with a new facilitator; the
+	// circle code shows only once that sharing is done too. Leaving earlier can cut the
+	// sharing off, and if the lead never comes back, the new facilitator never reads them.
+	await expect(lead.getByText('Circle code', { exact: true })).toBeVisible();
+	await expect(lead.getByText('Opening the case…')).toHaveCount(0);
 }
 
 /** "Save a copy": the file is decrypted in the page and saved; returns what was saved. */
