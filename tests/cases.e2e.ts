@@ -6,6 +6,7 @@ import { expectAccessible } from './support/axe';
 import { recordTraffic } from './support/traffic';
 import { createAccount, createKeys } from './support/flows';
 import { inviteLink, joinAsNewPerson, openCase as openCaseAt } from './support/cases';
+import { confirmMember } from './support/journey';
 
 let app: App;
 let lead: Page;
@@ -247,7 +248,8 @@ test('a safety signal reaches the facilitator at once; pausing and withdrawing a
 
 	await lead.goto(`${app.origin}/cases`);
 	await expect(lead.getByText('Urgent: safety signals not seen yet: 1')).toBeVisible();
-	await lead.goto(`${app.origin}/cases/${caseId}`);
+	// Opening the case, the lead's browser confirms Ash: only then is her leaving a removal to sign.
+	await confirmMember(lead, app, caseId, 'Ash — Survivor');
 	const notice = lead.getByRole('listitem').filter({ hasText: 'Ash said they do not feel safe' });
 	await expect(notice).toContainText('Urgent:');
 	await lead.screenshot({ path: 'test-results/case-notice.png', fullPage: true });

@@ -48,4 +48,8 @@ export async function joinAsNewPerson(page: Page, link: string, name: string, ph
 	await expect(page.getByLabel('Your name in this case')).toHaveValue(name);
 	await page.getByRole('button', { name: 'Join this case' }).click();
 	await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]{22}$/);
+	// The case then opens in this browser, which saves the log head it checked. Signed out
+	// before that write lands, it comes back refused and ends the next sign-in.
+	await expect(page.getByText('Circle code', { exact: true })).toBeVisible();
+	await expect(page.getByText('Opening the case…')).toHaveCount(0);
 }
