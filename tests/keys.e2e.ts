@@ -234,6 +234,41 @@ test('an expired session wipes the keys in the open tab', async () => {
 	await signIn(admin, app.origin);
 });
 
+test('signing out is a full load: a save still on its way is dropped with the page, never sent later', async () => {
+	await admin.goto(`${app.origin}/notebook`);
+	await expect(admin.getByRole('heading', { name: 'Your pages' })).toBeVisible();
+	// The save is held on its way, as on a slow connection, until after signing out.
+	const envelopes = '**/api/me/envelopes/*';
+	let release = () => {};
+	const held = new Promise<void>((resolve) => {
+		void admin.route(envelopes, async (route) => {
+			if (route.request().method() !== 'PUT') return route.fallback();
+			resolve();
+			await new Promise<void>((r) => (release = r));
+			await route.fallback().catch(() => undefined);
+		});
+	});
+	const failed = admin.waitForEvent(
+		'requestfailed',
+		(r) => r.method() === 'PUT' && r.url().includes('/api/me/envelopes/')
+	);
+	const pages = await countRows(app.db, 'personal_envelopes');
+	await admin.evaluate(() => Object.assign(window, { beforeSignOut: true }));
+	await admin.getByLabel('Write here').fill('Written while signing out');
+	await admin.getByRole('button', { name: 'Save' }).click();
+	await held;
+	await signOut(admin, app.origin);
+	// A new document: the last page's script, its memory and its requests went with it.
+	expect(await admin.evaluate(() => 'beforeSignOut' in window)).toBe(false);
+	release();
+	expect((await failed).failure()?.errorText).toContain('ERR_ABORTED');
+	await admin.unroute(envelopes);
+	expect(await countRows(app.db, 'personal_envelopes')).toBe(pages);
+	// Nothing comes back refused afterwards to end the next sign-in.
+	await admin.getByRole('button', { name: 'Sign in with a passkey' }).click();
+	await expect(admin).toHaveURL(`${app.origin}/home`);
+});
+
 test('quick exit wipes the keys: storage, the server share and the session', async () => {
 	await admin.goto(`${app.origin}/notebook`);
 	await expect(admin.getByRole('heading', { name: 'Your pages' })).toBeVisible();
