@@ -182,6 +182,25 @@ test('an admin deletes a deactivated facilitator once their open case has a new 
 	await lead.goto(link);
 	await lead.getByRole('button', { name: 'Join this case' }).click();
 	await expect(lead).toHaveURL(`${app.origin}/cases/${caseId}`);
+	// While Birch's browser confirms Alder and shares the case with him, it asks Birch to stay:
+	// leaving cuts the sharing off until a facilitator who can read the case opens it again.
+	let release = () => {};
+	const sharing = new Promise<void>((resolve) => {
+		void birch.route('**/wraps', async (route) => {
+			resolve();
+			await new Promise<void>((r) => (release = r));
+			await route.fallback();
+		});
+	});
+	await birch.goto(`${app.origin}/cases/${caseId}`);
+	await sharing;
+	await expect(birch.getByText('Please keep this page open until it is done.')).toBeVisible();
+	await expectAccessible(birch);
+	await phoneShot(birch, SHOTS, 'case-confirming');
+	release();
+	await expect(birch.getByText('Circle code', { exact: true })).toBeVisible();
+	await expect(birch.getByText('Please keep this page open')).toHaveCount(0);
+	await birch.unroute('**/wraps');
 	await confirmMember(birch, app, caseId, 'Alder — Facilitator');
 
 	// A facilitator cannot delete their own account: an admin does, so cases keep a facilitator.
