@@ -103,6 +103,8 @@ const BOUNDARY = 'Boundary (for example no contact, places to avoid)';
 test('drafted, approved item by item, signed by both parties, followed up and closed', async ({
 	browser
 }) => {
+	// Three people and many steps: about 23 s on CI, with room for a slower machine.
+	test.setTimeout(120_000);
 	const { caseId, wren, ash, traffic } = await caseWithParties(browser, 'Agreement journey');
 	const canaries = ['CANARY-apology-7781', 'CANARY-intro-5531', 'CANARY-check-9012'];
 	const checkInCanary = 'CANARY-checkin-4417';
