@@ -20,8 +20,8 @@ CREATE INDEX `member_attention_case_idx` ON `member_attention` (`case_id`);
 -- What the cases list ranks by, per member (schema.ts, memberAttention), kept by triggers:
 -- a member's row is made again from its sources when the membership changes; a case's waiting
 -- facts are copied to its members' rows whenever case_attention (itself kept by the triggers of
--- 0011) changes; an unread counter is read again for its one row. The last statement fills the
--- table from what is stored.
+-- 0011) changes; an unread counter is copied to its one row (case_unread's key is the row's,
+-- so a deleted counter is 0). The last statement fills the table from what is stored.
 CREATE TRIGGER `member_attention_member_insert` AFTER INSERT ON case_members FOR EACH ROW BEGIN
 	INSERT OR REPLACE INTO member_attention (user_id, case_id, role, status, created_at, urgent, notices, pending, invite_until, lead_active, unread)
 	SELECT NEW.user_id, NEW.case_id, NEW.role, NEW.status, c.created_at, a.urgent, a.notices, a.pending,
@@ -70,24 +70,16 @@ CREATE TRIGGER `member_attention_case_created` AFTER UPDATE OF created_at ON cas
 END;
 --> statement-breakpoint
 CREATE TRIGGER `member_attention_unread_insert` AFTER INSERT ON case_unread FOR EACH ROW BEGIN
-	UPDATE member_attention SET
-		unread = coalesce((SELECT u.count FROM case_unread u WHERE u.user_id = NEW.user_id AND u.case_id = NEW.case_id), 0)
-	WHERE user_id = NEW.user_id AND case_id = NEW.case_id;
+	UPDATE member_attention SET unread = NEW.count WHERE user_id = NEW.user_id AND case_id = NEW.case_id;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `member_attention_unread_update` AFTER UPDATE ON case_unread FOR EACH ROW BEGIN
-	UPDATE member_attention SET
-		unread = coalesce((SELECT u.count FROM case_unread u WHERE u.user_id = OLD.user_id AND u.case_id = OLD.case_id), 0)
-	WHERE user_id = OLD.user_id AND case_id = OLD.case_id;
-	UPDATE member_attention SET
-		unread = coalesce((SELECT u.count FROM case_unread u WHERE u.user_id = NEW.user_id AND u.case_id = NEW.case_id), 0)
-	WHERE user_id = NEW.user_id AND case_id = NEW.case_id;
+	UPDATE member_attention SET unread = 0 WHERE user_id = OLD.user_id AND case_id = OLD.case_id;
+	UPDATE member_attention SET unread = NEW.count WHERE user_id = NEW.user_id AND case_id = NEW.case_id;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `member_attention_unread_delete` AFTER DELETE ON case_unread FOR EACH ROW BEGIN
-	UPDATE member_attention SET
-		unread = coalesce((SELECT u.count FROM case_unread u WHERE u.user_id = OLD.user_id AND u.case_id = OLD.case_id), 0)
-	WHERE user_id = OLD.user_id AND case_id = OLD.case_id;
+	UPDATE member_attention SET unread = 0 WHERE user_id = OLD.user_id AND case_id = OLD.case_id;
 END;
 --> statement-breakpoint
 INSERT INTO member_attention (user_id, case_id, role, status, created_at, urgent, notices, pending, invite_until, lead_active, unread)

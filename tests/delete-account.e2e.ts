@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { countRows, startApp, type App } from './support/app';
 import { expectAccessible } from './support/axe';
-import { inviteLink, joinAsNewPerson, openCase } from './support/cases';
+import { caseOpened, inviteLink, joinAsNewPerson, openCase } from './support/cases';
 import { createAccount } from './support/flows';
 import { confirmMember, phoneShot, userIdOf } from './support/journey';
 import { newDevice } from './support/passkeys';
@@ -198,7 +198,7 @@ test('an admin deletes a deactivated facilitator once their open case has a new 
 	await expectAccessible(birch);
 	await phoneShot(birch, SHOTS, 'case-confirming');
 	release();
-	await expect(birch.getByText('Circle code', { exact: true })).toBeVisible();
+	await caseOpened(birch);
 	await expect(birch.getByText('Please keep this page open')).toHaveCount(0);
 	await birch.unroute('**/wraps');
 	await confirmMember(birch, app, caseId, 'Alder — Facilitator');

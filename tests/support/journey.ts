@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { App } from './app';
+import { caseOpened } from './cases';
 
 // What the longer journeys share: pictures at phone width, canaries looked for everywhere the
 // app keeps or sends anything, the lead's browser confirming members, files saved from a page.
@@ -54,11 +55,9 @@ export async function confirmMember(lead: Page, app: App, caseId: string, entry:
 		(await app.db.execute({ sql: 'SELECT 1 FROM case_pending WHERE case_id = ?', args: [caseId] }))
 			.rows.length;
 	await expect.poll(pending).toBe(0);
-	// The change is signed before the case's objects are shared with a new facilitator; the
-	// circle code shows only once that sharing is done too. Leaving earlier can cut the
-	// sharing off, and if the lead never comes back, the new facilitator never reads them.
-	await expect(lead.getByText('Circle code', { exact: true })).toBeVisible();
-	await expect(lead.getByText('Opening the case…')).toHaveCount(0);
+	// The change is signed before the case's objects are shared with a new facilitator: if
+	// the lead left before that and never came back, the new facilitator would never read them.
+	await caseOpened(lead);
 }
 
 /** "Save a copy": the file is decrypted in the page and saved; returns what was saved. */

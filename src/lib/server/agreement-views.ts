@@ -429,10 +429,19 @@ export async function followUpDashboard(userId: string, now = Date.now()): Promi
 	const names = sql<[userId: string, name: string][]>`json((select json_group_array(json_array(
 		${caseMembers.userId}, ${caseMembers.displayName}))
 		from ${caseMembers} where ${caseMembers.caseId} = ${inForce.caseId}))`;
-	const fields = { caseId: inForce.caseId, ref: inForce.ref, names, items };
-	const [packed] = await db.select({ rows: packRows(fields, [inForce.agreementId]) }).from(inForce);
+	const fields = {
+		agreementId: inForce.agreementId,
+		caseId: inForce.caseId,
+		ref: inForce.ref,
+		names,
+		items
+	};
+	const [packed] = await db.select({ rows: packRows(fields) }).from(inForce);
 	const out: CaseFollowUp[] = [];
-	for (const a of unpackRows(fields, packed?.rows)) {
+	const inOrder = unpackRows(fields, packed?.rows).sort((a, b) =>
+		byText(a.agreementId, b.agreementId)
+	);
+	for (const a of inOrder) {
 		const row: CaseFollowUp = {
 			caseId: a.caseId,
 			ref: a.ref,

@@ -302,8 +302,8 @@ describe('case_attention, kept by triggers', () => {
 						if (o.t === 'leave') await db.delete(caseMembers).where(where);
 						else await db.update(caseMembers).set({ status: o.status, role: o.role }).where(where);
 					} else if (o.t === 'unread') {
-						// Mostly a member's counter (the only ones member_attention copies), and
-						// as unread.ts writes it: deleted, then written again if above 0.
+						// Mostly a member's counter (the only ones member_attention copies):
+						// deleted at 0, else inserted or updated, so each of its triggers runs.
 						const all = await db
 							.select({ caseId: caseMembers.caseId, userId: caseMembers.userId })
 							.from(caseMembers);

@@ -13,8 +13,8 @@ import type { Stage } from './validation/cases';
  * invitation not used yet, a lead who is no longer active), then the rest; newest first within
  * each. The ranking reads one small row per case, mine in member_attention: what the case has
  * waiting (a copy of case_attention) and my unread counter (case_unread, unread.ts), both kept
- * by SQLite triggers; never the cases' objects. Only the page's cases are looked at further. The page also says how many cases
- * there are and how many need them.
+ * by SQLite triggers; never the cases' objects. Only the page's cases are looked at further.
+ * The page also says how many cases there are and how many need them.
  */
 
 export const PAGE_SIZE = 25;

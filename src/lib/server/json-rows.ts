@@ -7,11 +7,11 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
  * property of its own (integers by way of BigInt), then drizzle maps each row again: for a
  * person with hundreds of cases that cost more than running the statements.
  *
- * `packRows(fields, order)` is an aggregate: the statement's only column, one row (an empty
- * array when nothing matched); `order` (columns) gives the rows' order, applied by `unpackRows`.
- * Without `order` the rows come in no particular order and the caller sorts them by their own
- * fields (cheaper when those fields already say the order). Booleans come back as 0 and 1, and
- * the `json()` of a JSON text as the value it holds.
+ * `packRows(fields)` is an aggregate: the statement's only column, one row (an empty array when
+ * nothing matched). The rows come in no particular order (an aggregate's own ORDER BY needs
+ * SQLite 3.44, which a libsql server, sqld 0.24, does not have): the caller sorts them by their
+ * own fields, text with `byText`. Booleans come back as 0 and 1, and the `json()` of a JSON text
+ * as the value it holds.
  */
 
 type Field = SQLiteColumn | SQL<unknown>;
@@ -29,19 +29,14 @@ type ValueOf<F> =
 
 export type Packed<T extends Record<string, Field>> = { [K in keyof T]: ValueOf<T[K]> };
 
-export function packRows<T extends Record<string, Field>>(fields: T, order?: Field[]) {
+export function packRows<T extends Record<string, Field>>(fields: T) {
 	const pairs = Object.entries(fields).map(([key, value]) => {
 		// Written into the statement as it is: a name from the code, never from a request.
 		if (!/^\w+$/.test(key)) throw new Error(`not a field name: ${key}`);
 		return sql`${sql.raw(`'${key}'`)}, ${value}`;
 	});
-	// The order travels with each row and is applied on reading: an aggregate's own ORDER BY
-	// needs SQLite 3.44, which a libsql server (sqld 0.24) does not have.
-	if (order) pairs.push(sql`${sql.raw(`'${ORDER_KEY}'`)}, json_array(${sql.join(order, sql`, `)})`);
 	return sql<string>`json_group_array(json_object(${sql.join(pairs, sql`, `)}))`;
 }
-
-const ORDER_KEY = '__order';
 
 /**
  * SQLite's order for text (BINARY: by code), for sorting unpacked rows on their own keys:
@@ -49,30 +44,9 @@ const ORDER_KEY = '__order';
  */
 export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type Orderable = string | number | null;
-
-/** SQLite's order for the values used here: NULL first, numbers before text, text by code. */
-function compare(a: Orderable[], b: Orderable[]): number {
-	for (let i = 0; i < Math.max(a.length, b.length); i++) {
-		const x = a[i] ?? null;
-		const y = b[i] ?? null;
-		if (x === y) continue;
-		if (x === null) return -1;
-		if (y === null) return 1;
-		if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
-		return x < y ? -1 : 1;
-	}
-	return 0;
-}
-
 export function unpackRows<T extends Record<string, Field>>(
 	_fields: T,
 	packed: string | undefined
 ): Packed<T>[] {
-	if (!packed) return [];
-	const rows = JSON.parse(packed) as (Packed<T> & { [ORDER_KEY]?: Orderable[] })[];
-	if (rows[0]?.[ORDER_KEY] === undefined) return rows;
-	rows.sort((a, b) => compare(a[ORDER_KEY] ?? [], b[ORDER_KEY] ?? []));
-	for (const row of rows) delete row[ORDER_KEY];
-	return rows;
+	return packed ? (JSON.parse(packed) as Packed<T>[]) : [];
 }
